@@ -1,0 +1,75 @@
+"""One error hierarchy for everything the harness reports to a person.
+
+    HarnessError
+    ├── UsageError        bad option, bad command-line argument, bad configuration value
+    ├── TargetError       the app under test could not be started, reached or stopped
+    ├── ReplayError       record/replay: missing recording, corrupt cassette, provider missing
+    │   ├── CassetteError
+    │   └── RecordingMissing
+    └── SpecError         an OpenAPI document that cannot be read
+
+Every message names the bad value, what is allowed, and the fix. ``render()`` lays them out the same
+way everywhere (pytest usage errors, CLI exits, failure reports).
+"""
+
+from __future__ import annotations
+
+
+class HarnessError(Exception):
+    """Base of every error the harness raises on purpose."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        value: object | None = None,
+        allowed: str | None = None,
+        fix: str | None = None,
+        log_tail: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.value = value
+        self.allowed = allowed
+        self.fix = fix
+        self.log_tail = log_tail
+
+    def render(self) -> str:
+        lines = [self.message]
+        if self.value is not None:
+            lines.append(f"  value:   {self.value!r}")
+        if self.allowed:
+            lines.append(f"  allowed: {self.allowed}")
+        if self.fix:
+            lines.append(f"  fix:     {self.fix}")
+        if self.log_tail:
+            lines.append("  last lines of the log:")
+            lines.extend("    " + line for line in self.log_tail.rstrip().splitlines())
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class UsageError(HarnessError):
+    """A bad option, argument or configuration value given by the user."""
+
+
+class TargetError(HarnessError):
+    """The app under test could not be started, reached, or stopped."""
+
+
+class ReplayError(HarnessError):
+    """Record/replay problems."""
+
+
+class CassetteError(ReplayError):
+    """A cassette file that cannot be read (corrupt, hand-edited, wrong version)."""
+
+
+class RecordingMissing(ReplayError):
+    """A request reached the replay endpoint and no recording matches it."""
+
+
+class SpecError(HarnessError):
+    """An OpenAPI document that cannot be read or used."""

@@ -1,0 +1,44 @@
+"""What every target (library, server, url, docker) shares: the environment it gives the app, and the
+running stack it yields. Targets are the only code that knows how the app runs; everything above
+talks HTTP to ``RunningStack.base_url`` (or through ``RunningStack.transport()`` in library mode)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AppEnvironment:
+    """Environment variables the app under test runs with, in every mode."""
+
+    state_dir: Path  # per-session temporary directory: sqlite files, file storage
+    upstream_base_url: str | None = None  # the record/replay endpoint the inference providers point at
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def variables(self) -> dict[str, str]:
+        env = {
+            "OTEL_SDK_DISABLED": "true",
+            "STACK_STATE_DIR": str(self.state_dir),
+            "OGX_DISABLE_VERSION_CHECK": "1",
+        }
+        if self.upstream_base_url:
+            env["UPSTREAM_BASE_URL"] = self.upstream_base_url
+        env.update(self.extra)
+        return env
+
+
+@dataclass
+class RunningStack:
+    """A stack that answers HTTP. ``transport`` is set in library mode (an in-process httpx transport)."""
+
+    base_url: str
+    mode: str  # "library" | "server" | "url" | "docker"
+    profile: str  # "ogx" | "llama-stack" | "unknown" (url mode cannot tell)
+    config: Path | None = None
+    log_tail: Callable[[int], str] = lambda n: ""
+    transport: Any = None  # httpx.AsyncBaseTransport / BaseTransport for library mode
+    asgi_app: Any = None  # the ASGI app in library mode (for httpx2 / other clients)
+    describe: str = ""  # one line for reports: "OGX 1.5.0, library mode, suites/stacks/replay.yaml"
