@@ -1,0 +1,83 @@
+"""Command-line options, their environment variables and ini keys, resolved into one settings object.
+
+Precedence: command line, then environment variable, then ``[tool.pytest.ini_options]``, then default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness.core.errors import UsageError
+
+GROUP = "router-harness"
+
+
+@dataclass(frozen=True)
+class Option:
+    flag: str  # --stack-config
+    env: str  # HARNESS_STACK_CONFIG
+    ini: str  # stack_config
+    default: str | None
+    help: str
+
+    @property
+    def dest(self) -> str:
+        return self.ini
+
+
+OPTIONS = (
+    Option("--stack-config", "HARNESS_STACK_CONFIG", "stack_config", "replay",
+           "the app under test: <config> (library mode; a path or a bundled name under suites/stacks/, "
+           "e.g. 'replay'), server:<config>[:port], http(s)://host:port, docker:<image>[?config=<config>]"),
+    Option("--stack-profile", "HARNESS_STACK_PROFILE", "stack_profile", "ogx",
+           "which router app the config is for: ogx (default) or llama-stack"),
+    Option("--spec", "HARNESS_SPEC", "spec", None,
+           "OpenAPI document to check responses against (default: the stack's own /openapi.json)"),
+    Option("--stack-startup-timeout", "HARNESS_STACK_STARTUP_TIMEOUT", "stack_startup_timeout", "120",
+           "seconds to wait for the stack to become healthy"),
+)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup(GROUP, "router harness: the app under test")
+    for option in OPTIONS:
+        group.addoption(option.flag, dest=option.dest, default=None,
+                        help=f"{option.help} [env {option.env}; ini {option.ini}; default {option.default!r}]")
+        parser.addini(option.ini, help=option.help, default=None)
+
+
+def resolve(config: pytest.Config, option: Option) -> str | None:
+    value = config.getoption(option.dest)
+    if value is None:
+        value = os.environ.get(option.env) or None
+    if value is None:
+        value = config.getini(option.ini) or None
+    return value if value is not None else option.default
+
+
+def resolve_float(config: pytest.Config, option: Option) -> float:
+    raw = resolve(config, option)
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+        if value <= 0:
+            raise ValueError
+        return value
+    except (TypeError, ValueError):
+        raise UsageError(f"{option.flag} must be a positive number of seconds", value=raw,
+                         allowed="a number > 0", fix=f"e.g. {option.flag}=180") from None
+
+
+def resolve_path(config: pytest.Config, option: Option) -> Path | None:
+    raw = resolve(config, option)
+    if raw is None:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = Path(config.invocation_params.dir) / path
+    if not path.is_file():
+        raise UsageError(f"{option.flag}: no such file", value=raw, allowed="a path to an OpenAPI JSON or YAML file",
+                         fix=f"check the path, or drop {option.flag} to use the stack's own /openapi.json")
+    return path

@@ -1,0 +1,1 @@
+"""Spec lint as pytest items (being written: see issue 7)."""

@@ -1,0 +1,59 @@
+"""The stack under test for one pytest session: chosen at configure time, started on first use, always stopped."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from harness.core.errors import UsageError
+from harness.targets.base import AppEnvironment, RunningStack
+from harness.targets.library import LibraryTarget
+from harness.targets.profiles import StackProfile
+from harness.targets.server import ServerTarget
+from harness.targets.stack_config import StackSelection
+from harness.targets.tiktoken_cache import prepare_tiktoken_cache
+from harness.targets.url import UrlTarget
+
+
+class StackSession:
+    def __init__(self, selection: StackSelection, profile: StackProfile, *, startup_timeout: float) -> None:
+        self.selection = selection
+        self.profile = profile
+        self.startup_timeout = startup_timeout
+        self.running: RunningStack | None = None
+        self._stack = contextlib.ExitStack()
+
+    def start(self, state_dir: Path, upstream_base_url: str | None) -> RunningStack:
+        if self.running is None:
+            try:
+                self.running = self._stack.enter_context(self._target(state_dir, upstream_base_url))
+            except BaseException:
+                self.close()
+                raise
+        return self.running
+
+    def _target(self, state_dir: Path, upstream_base_url: str | None) -> Any:
+        sel = self.selection
+        if sel.mode == "url":
+            return UrlTarget(sel.url or "", profile=self.profile.name)
+        tiktoken_dir = prepare_tiktoken_cache(state_dir / "tiktoken")
+        env = AppEnvironment(state_dir=state_dir, upstream_base_url=upstream_base_url,
+                             extra={"TIKTOKEN_CACHE_DIR": str(tiktoken_dir)})
+        if sel.mode == "library":
+            assert sel.config is not None
+            return LibraryTarget(self.profile, sel.config, env, startup_timeout=self.startup_timeout)
+        if sel.mode == "server":
+            assert sel.config is not None
+            return ServerTarget(self.profile, sel.config, env, port=sel.port,
+                                startup_timeout=self.startup_timeout, option_value=sel.raw)
+        raise UsageError(
+            "--stack-config: docker mode is not available yet",
+            value=sel.raw,
+            allowed="<config>, server:<config>[:port], http(s)://host:port",
+            fix="run in library or server mode for now, e.g. --stack-config=replay or --stack-config=server:replay",
+        )
+
+    def close(self) -> None:
+        self.running = None
+        self._stack.close()

@@ -1,0 +1,193 @@
+"""Run an ASGI app in this process, on an event loop of its own, and reach it over HTTP semantics.
+
+httpx's ``ASGITransport`` is async-only and buffers whole responses, so SSE would arrive in one piece.
+This bridge keeps the app (with its lifespan, started once) on a background loop and gives sync
+transports for both ``httpx`` and ``httpx2`` (the openai SDK's client) whose response bodies are
+streamed chunk by chunk as the app sends them. Client disconnects reach the app as ``http.disconnect``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from asgi_lifespan import LifespanManager
+
+_END = object()
+
+
+@dataclass
+class _Call:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    chunks: "queue.Queue[Any]"
+    disconnect: "asyncio.Event"
+    loop: asyncio.AbstractEventLoop
+    read_timeout: float
+
+    def iter_chunks(self) -> Iterator[bytes]:
+        while True:
+            try:
+                item = self.chunks.get(timeout=self.read_timeout)
+            except queue.Empty:
+                raise TimeoutError(f"the in-process app sent nothing for {self.read_timeout:.0f} s") from None
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.disconnect.set)
+
+
+class InProcessApp:
+    """An ASGI app with its lifespan running on a background event loop thread."""
+
+    def __init__(self, app: Any, *, startup_timeout: float = 120.0, read_timeout: float = 300.0) -> None:
+        self._app = app
+        self._startup_timeout = startup_timeout
+        self._read_timeout = read_timeout
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._stopped: asyncio.Event | None = None
+        self._startup_error: BaseException | None = None
+        self._wrapped: Any = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run_loop, name="harness-app-loop", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(self._startup_timeout + 5):
+            raise TimeoutError(f"the app's lifespan did not start within {self._startup_timeout:.0f} s")
+        if self._startup_error is not None:
+            raise self._startup_error
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stopped is not None and self._thread and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stopped.set)
+            self._thread.join(timeout=30)
+
+    def _run_loop(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._lifespan())
+        finally:
+            self._loop.close()
+
+    async def _lifespan(self) -> None:
+        self._stopped = asyncio.Event()
+        try:
+            async with LifespanManager(self._app, startup_timeout=self._startup_timeout, shutdown_timeout=30) as manager:
+                self._wrapped = manager.app
+                self._ready.set()
+                await self._stopped.wait()
+        except BaseException as error:  # startup failures are re-raised in start()
+            if not self._ready.is_set():
+                self._startup_error = error
+                self._ready.set()
+            else:
+                raise
+
+    def call(self, method: str, raw_path: bytes, host: str, port: int | None, scheme: str,
+             headers: list[tuple[bytes, bytes]], body: bytes) -> _Call:
+        assert self._loop is not None, "InProcessApp.start() first"
+        chunks: queue.Queue[Any] = queue.Queue()
+        started: "queue.Queue[Any]" = queue.Queue()
+        path, _, query = raw_path.partition(b"?")
+        from urllib.parse import unquote
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method.upper(),
+            "scheme": scheme,
+            "path": unquote(path.decode("ascii")),
+            "raw_path": path,
+            "query_string": query,
+            "root_path": "",
+            "headers": [(k.lower(), v) for k, v in headers],
+            "client": ("127.0.0.1", 50000),
+            "server": (host, port or (443 if scheme == "https" else 80)),
+        }
+        call_box: dict[str, _Call] = {}
+
+        async def run() -> None:
+            disconnect = asyncio.Event()
+            body_sent = False
+            response_started = False
+
+            async def receive() -> dict[str, Any]:
+                nonlocal body_sent
+                if not body_sent:
+                    body_sent = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                await disconnect.wait()
+                return {"type": "http.disconnect"}
+
+            async def send(message: dict[str, Any]) -> None:
+                nonlocal response_started
+                if message["type"] == "http.response.start":
+                    response_started = True
+                    call = _Call(message["status"], list(message.get("headers", [])), chunks, disconnect,
+                                 asyncio.get_running_loop(), self._read_timeout)
+                    call_box["call"] = call
+                    started.put(call)
+                elif message["type"] == "http.response.body":
+                    if disconnect.is_set():
+                        raise OSError("client disconnected")
+                    data = message.get("body", b"")
+                    if data:
+                        chunks.put(data)
+                    if not message.get("more_body", False):
+                        chunks.put(_END)
+
+            try:
+                await self._wrapped(scope, receive, send)
+            except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+                if not response_started:
+                    started.put(error)
+                elif not disconnect.is_set():
+                    chunks.put(error)
+            finally:
+                chunks.put(_END)
+
+        asyncio.run_coroutine_threadsafe(run(), self._loop)
+        first = started.get(timeout=self._read_timeout)
+        if isinstance(first, BaseException):
+            raise first
+        return first
+
+
+def sync_transport(app: InProcessApp, http: ModuleType) -> Any:
+    """A ``http.BaseTransport`` (``http`` is the httpx or httpx2 module) that sends requests to ``app``."""
+
+    class _Stream(http.SyncByteStream):
+        def __init__(self, call: _Call) -> None:
+            self._call = call
+
+        def __iter__(self) -> Iterator[bytes]:
+            try:
+                yield from self._call.iter_chunks()
+            except TimeoutError as error:
+                raise http.ReadTimeout(str(error)) from None
+
+        def close(self) -> None:
+            self._call.close()
+
+    class InProcessTransport(http.BaseTransport):
+        def handle_request(self, request: Any) -> Any:
+            body = request.read()
+            url = request.url
+            call = app.call(request.method, url.raw_path, url.host, url.port, url.scheme,
+                            list(request.headers.raw), body)
+            return http.Response(call.status, headers=call.headers, stream=_Stream(call))
+
+    return InProcessTransport()

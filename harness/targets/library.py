@@ -1,0 +1,77 @@
+"""Library mode: the router app's real FastAPI app in the pytest process, lifespan started once."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import httpx
+
+from harness.core.errors import TargetError
+
+from .asgi_bridge import InProcessApp, sync_transport
+from .base import AppEnvironment, RunningStack
+from .log_tail import LogTail
+from .profiles import StackProfile
+
+BASE_URL = "http://router-under-test"  # never resolved: requests go through the in-process transport
+
+
+class LibraryTarget:
+    def __init__(self, profile: StackProfile, config: Path, env: AppEnvironment, *, startup_timeout: float = 120) -> None:
+        self.profile = profile
+        self.config = config
+        self.env = env
+        self.startup_timeout = startup_timeout
+        self._saved_env: dict[str, str | None] = {}
+        self._app: InProcessApp | None = None
+        self._log = LogTail()
+
+    def _set_env(self) -> None:
+        variables = {**self.env.variables(), self.profile.config_env: str(self.config)}
+        for name, value in variables.items():
+            self._saved_env[name] = os.environ.get(name)
+            os.environ[name] = value
+
+    def _restore_env(self) -> None:
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    def __enter__(self) -> RunningStack:
+        version = self.profile.require_installed()
+        self._set_env()
+        try:
+            asgi_app = self.profile.create_app()
+            logging.getLogger().addHandler(self._log)
+            self._app = InProcessApp(asgi_app, startup_timeout=self.startup_timeout)
+            self._app.start()
+        except BaseException as error:
+            self.__exit__(None, None, None)
+            raise TargetError(
+                f"the {self.profile.name} app failed to start in-process: {type(error).__name__}: {error}",
+                value=str(self.config),
+                fix="check the stack config (providers, stores, ${env.*} variables) and the log below; "
+                "the same config in server mode (--stack-config=server:<config>) shows the full log",
+                log_tail=self._log.tail(),
+            ) from error
+        return RunningStack(
+            base_url=BASE_URL,
+            mode="library",
+            profile=self.profile.name,
+            config=self.config,
+            log_tail=self._log.tail,
+            transport=sync_transport(self._app, httpx),
+            asgi_app=self._app,
+            describe=f"{self.profile.name} {version}, library mode, {self.config}",
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._app is not None:
+            self._app.stop()
+            self._app = None
+        logging.getLogger().removeHandler(self._log)
+        self._restore_env()

@@ -1,0 +1,38 @@
+"""The last lines of an app's log, for failure messages."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from pathlib import Path
+
+
+class LogTail(logging.Handler):
+    """Keeps the last records logged in this process (library mode)."""
+
+    def __init__(self, size: int = 400) -> None:
+        super().__init__(level=logging.INFO)
+        self._lines: deque[str] = deque(maxlen=size)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._lines.append(self.format(record))
+        except Exception:  # noqa: BLE001 - a log line we cannot format is not worth failing a test
+            pass
+
+    def tail(self, n: int = 30) -> str:
+        return "\n".join(list(self._lines)[-n:])
+
+
+def file_tail(path: Path, n: int = 30) -> str:
+    """Last ``n`` lines of a log file (server and docker modes)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 64 * 1024))
+            lines = fh.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    return "\n".join(lines[-n:])

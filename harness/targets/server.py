@@ -1,0 +1,114 @@
+"""Server mode: the stack as a subprocess on a loopback port, always stopped."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from harness.core.errors import TargetError, UsageError
+
+from .base import AppEnvironment, RunningStack
+from .health import wait_healthy
+from .log_tail import file_tail
+from .ports import free_port, require_free
+from .profiles import StackProfile
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Runs in the child: SIGTERM it if pytest dies without tearing down (e.g. SIGKILL)."""
+    os.setsid()
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+def loopback_config(config: Path, dest: Path, port: int) -> Path:
+    """A copy of the stack config that listens on 127.0.0.1 only (OGX's default host is ``::``)."""
+    try:
+        data = yaml.safe_load(config.read_text()) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise UsageError(f"the stack config {config} cannot be read: {error}", value=str(config),
+                         fix="give a readable YAML stack config") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"the stack config {config} is not a YAML mapping", value=str(config),
+                         fix="give a stack config (a mapping with version, apis, providers, ...)")
+    data.setdefault("server", {})
+    data["server"] = {**(data["server"] or {}), "host": "127.0.0.1", "port": port}
+    dest.write_text(yaml.safe_dump(data, sort_keys=False))
+    return dest
+
+
+class ServerTarget:
+    def __init__(self, profile: StackProfile, config: Path, env: AppEnvironment, *, port: int | None = None,
+                 startup_timeout: float = 120, option_value: str = "") -> None:
+        self.profile = profile
+        self.config = config
+        self.env = env
+        self.port = port
+        self.startup_timeout = startup_timeout
+        self.option_value = option_value or f"server:{config}"
+        self.log_path = env.state_dir / "server.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def log_tail(self, n: int = 30) -> str:
+        return file_tail(self.log_path, n)
+
+    def __enter__(self) -> RunningStack:
+        version = self.profile.require_installed()
+        if self.port is not None:
+            require_free(self.port, self.option_value)
+        port = self.port or free_port()
+        config = loopback_config(self.config, self.env.state_dir / "stack-config.yaml", port)
+        env = {**os.environ, **self.env.variables(), self.profile.config_env: str(config)}
+        with open(self.log_path, "wb") as log:
+            self._proc = subprocess.Popen(
+                self.profile.server_command(str(config), port),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env=env, cwd=self.env.state_dir, preexec_fn=_die_with_parent,
+            )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            problem = wait_healthy(base_url, deadline_s=self.startup_timeout, still_starting=self._exited)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        if problem:
+            tail = self.log_tail(40)
+            self.__exit__(None, None, None)
+            raise TargetError(
+                f"the {self.profile.name} server did not become healthy: {problem}",
+                value=self.option_value,
+                fix=f"read the log ({self.log_path}); check the stack config, or raise the deadline with "
+                "--stack-startup-timeout",
+                log_tail=tail,
+            )
+        return RunningStack(
+            base_url=base_url, mode="server", profile=self.profile.name, config=self.config,
+            log_tail=self.log_tail, describe=f"{self.profile.name} {version}, server mode on {base_url}, {self.config}",
+        )
+
+    def _exited(self) -> str | None:
+        if self._proc is not None and self._proc.poll() is not None:
+            return f"the server process exited with code {self._proc.returncode} during start-up"
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        except ProcessLookupError:
+            pass
