@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-_MISSING = object()
+MISSING = object()
 
 
 def escape(token: str) -> str:
@@ -35,26 +35,26 @@ def tokens(ref: str) -> list[str]:
 
 
 def lookup(doc: Any, ref: str) -> Any:
-    """The value ``ref`` points at, or ``_MISSING``."""
+    """The value ``ref`` points at, or ``MISSING``."""
     try:
         parts = tokens(ref)
     except ValueError:
-        return _MISSING
+        return MISSING
     node = doc
     for part in parts:
         if isinstance(node, dict):
-            node = node.get(part, _MISSING)
+            node = node.get(part, MISSING)
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            return _MISSING
-        if node is _MISSING:
-            return _MISSING
+            return MISSING
+        if node is MISSING:
+            return MISSING
     return node
 
 
 def exists(doc: Any, ref: str) -> bool:
-    return lookup(doc, ref) is not _MISSING
+    return lookup(doc, ref) is not MISSING
 
 
 def walk_refs(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str, tuple[str | int, ...]]]:
@@ -105,7 +105,7 @@ class Resolver:
                 return node, where, None
             ref = node["$ref"]
             target = self.lookup(ref)
-            if target is _MISSING:
+            if target is MISSING:
                 return None, None, ref
             node, where = target, ref
         return None, None, f"{where} (a $ref cycle)"

@@ -260,9 +260,10 @@ def rootfs_tarball(recipe: ImageRecipe) -> Path:
             [*_privileged(), "tar", "-C", str(root), "--numeric-owner", "-cf", str(partial), "."],
             logfile,
             what="tar of the root filesystem",
+            append=True,
         )
         partial.rename(target)
-        _run_logged([*_privileged(), "rm", "-rf", str(root)], logfile, what="removing the build root")
+        _run_logged([*_privileged(), "rm", "-rf", str(root)], logfile, what="removing the build root", append=True)
     return target
 
 

@@ -1,0 +1,84 @@
+"""Error responses: a 4xx/5xx body matches the error schema the spec declares for that status, and
+the app does not mix error formats (e.g. ``{"detail": …}`` for 404 and ``{"error": {…}}`` for 400)."""
+
+from __future__ import annotations
+
+import json
+
+from harness.core.failure import CheckSkipped, Evidence
+from harness.core.registry import checks
+
+from ..context import CheckContext, excerpt
+from ..session import ErrorSample
+from ._schema import declared_media, is_json, parse_json, schema_evidence, title_for
+
+
+@checks.register("error_schema", kind="response")
+def error_schema(ctx: CheckContext, exchange) -> None:
+    """A 4xx/5xx JSON body is valid against the error schema declared for its status."""
+    response = exchange.response
+    if response.status < 400 or not response.body:
+        raise CheckSkipped("not an error body")
+    media = declared_media(ctx, "error_schema")
+    if not is_json(media.media_type):
+        raise CheckSkipped("the declared error body is not JSON")
+    if not is_json(response.content_type):
+        raise ctx.failure(
+            "error_schema",
+            f"the {response.status} error body is {response.content_type or 'untyped'}, "
+            f"but the spec declares {media.media_type} ({media.schema_name})",
+        )
+    errors = ctx.spec.validate(media.schema, parse_json(ctx, "error_schema"))
+    if errors:
+        raise ctx.failure(
+            "error_schema",
+            title_for(errors, f"the {response.status} error body"),
+            schema_evidence(errors, media),
+        )
+
+
+def error_shape(body: bytes, content_type: str) -> str:
+    """A short name for the format of an error body."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return f"non-JSON ({content_type or 'no content type'})"
+    if not isinstance(value, dict):
+        return f"a JSON {type(value).__name__}"
+    if isinstance(value.get("error"), dict):
+        return '{"error": {…}} (OpenAI style)'
+    if {"status", "title"} <= value.keys():
+        return '{"status", "title", "detail"} (RFC 7807 problem)'
+    if "detail" in value:
+        return '{"detail": …} (FastAPI default)'
+    keys = ", ".join(json.dumps(k) for k in sorted(value)[:5])
+    return "{" + keys + "}"
+
+
+@checks.register("error_format_consistent", kind="response")
+def error_format_consistent(ctx: CheckContext, exchange) -> None:
+    """Every error response of the app uses one format (remembered across the session)."""
+    response = exchange.response
+    if response.status < 400 or not response.body:
+        raise CheckSkipped("not an error body")
+    shape = error_shape(response.body, response.content_type)
+    sample = ErrorSample(shape, response.status, ctx.operation_key or exchange.request.url,
+                         excerpt(response.body, 300), exchange.request.curl())
+    seen = ctx.session.error_shapes
+    if shape in seen:
+        return
+    seen[shape] = sample
+    others = [s for s in seen.values() if s.shape != shape]
+    if not others:
+        return
+    first = others[0]
+    pair = frozenset((first.shape, shape))
+    if pair in ctx.session.reported_shape_pairs:
+        return
+    ctx.session.reported_shape_pairs.add(pair)
+    raise ctx.failure(
+        "error_format_consistent",
+        f"mixed error formats: {response.status} from {sample.operation} answered {shape}, "
+        f"but {first.status} from {first.operation} answered {first.shape}",
+        Evidence(f"earlier error ({first.status}, {first.operation})", f"{first.excerpt}\n{first.curl}"),
+    )

@@ -1,0 +1,159 @@
+"""What a check sees: the spec, the options, the session, and the exchange (or stream, or deletion
+scenario) it judges; plus the helpers that turn a finding into a :class:`CheckFailure` with evidence
+and a way to reproduce it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from harness.core.exchange import Exchange, Request, Response
+from harness.core.failure import CheckFailure, Evidence, Severity
+
+from .options import CheckOptions
+from .session import CheckSession
+from .spec import ApiSpec, Operation, ResponseSpec
+from .sse import SseEvent, SseEvents, parse_sse
+
+EXCERPT = 800
+
+
+def excerpt(data: bytes | str, width: int = EXCERPT) -> str:
+    text = data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data
+    return text if len(text) <= width else text[: width - 1] + f"… ({len(text)} characters in all)"
+
+
+def request_evidence(request: Request) -> Evidence:
+    text = f"{request.method.upper()} {request.url}"
+    if request.body:
+        text += "\n" + excerpt(request.body, 400)
+    return Evidence("request", text)
+
+
+def response_evidence(response: Response, width: int = EXCERPT) -> Evidence:
+    text = f"{response.status} {response.content_type or '(no content-type)'}"
+    if response.body:
+        text += "\n" + excerpt(response.body, width)
+    return Evidence("response", text)
+
+
+def reproduce(*requests: Request, test: str | None = None, cassette: tuple[str, ...] = ()) -> str:
+    lines = [r.curl() for r in requests]
+    if test:
+        lines.append(f"pytest {json.dumps(test)}")
+    lines += [f"cassette entry: {entry}" for entry in cassette]
+    return "\n".join(lines)
+
+
+@dataclass
+class CheckContext:
+    spec: ApiSpec
+    options: CheckOptions
+    session: CheckSession
+    exchange: Exchange | None = None
+    operation: Operation | None = None
+
+    @property
+    def declared(self) -> ResponseSpec | None:
+        if self.operation is None or self.exchange is None:
+            return None
+        return self.operation.response_for(self.exchange.response.status)
+
+    @property
+    def operation_key(self) -> str | None:
+        if self.operation is not None:
+            return self.operation.key
+        return self.exchange.operation if self.exchange is not None else None
+
+    def failure(
+        self,
+        check: str,
+        title: str,
+        *evidence: Evidence,
+        severity: Severity = Severity.ERROR,
+        with_response: bool = True,
+        requests: tuple[Request, ...] | None = None,
+        operation: str | None = None,
+    ) -> CheckFailure:
+        items = list(evidence)
+        exchange = self.exchange
+        if exchange is not None and with_response:
+            items = [request_evidence(exchange.request), response_evidence(exchange.response), *items]
+        if requests is None:
+            requests = (exchange.request,) if exchange is not None else ()
+        return CheckFailure(
+            check=check,
+            title=title,
+            evidence=tuple(items),
+            reproduce=reproduce(*requests, test=exchange.test if exchange else None,
+                                cassette=exchange.cassette_entries if exchange else ()) or None,
+            severity=severity,
+            operation=operation or self.operation_key,
+        )
+
+
+@dataclass(frozen=True)
+class Payload:
+    event: SseEvent
+    value: Any = None  # the parsed JSON, when it parsed
+    error: str | None = None  # why it did not
+
+    @property
+    def type(self) -> str | None:
+        return self.value.get("type") if isinstance(self.value, dict) and isinstance(self.value.get("type"), str) else None
+
+
+@dataclass
+class StreamView:
+    """An SSE response body, parsed once for all stream checks."""
+
+    events: SseEvents
+    payloads: list[Payload] = field(default_factory=list)
+
+    @classmethod
+    def from_body(cls, body: bytes) -> "StreamView":
+        events = parse_sse(body)
+        payloads = []
+        for event in events:
+            if event.is_done:
+                continue
+            try:
+                payloads.append(Payload(event, json.loads(event.data)))
+            except ValueError as error:
+                payloads.append(Payload(event, None, str(error)))
+        return cls(events, payloads)
+
+    @cached_property
+    def typed(self) -> list[tuple[SseEvent, dict[str, Any]]]:
+        """Events whose data is a JSON object with a string ``type``."""
+        return [(p.event, p.value) for p in self.payloads if p.type is not None]
+
+    @cached_property
+    def is_responses_stream(self) -> bool:
+        return any(v["type"].startswith("response.") for _, v in self.typed)
+
+
+def stream_excerpt(events: list[SseEvent], *, label: str = "stream excerpt", limit: int = 8) -> Evidence:
+    shown = events[:limit]
+    lines = [f"#{e.index} (line {e.line}): {e.excerpt()}" for e in shown]
+    if len(events) > limit:
+        lines.append(f"… and {len(events) - limit} more")
+    return Evidence(label, "\n".join(lines))
+
+
+def exchange_from_httpx(response: Any, *, operation: str | None = None, test: str | None = None) -> Exchange:
+    """An :class:`Exchange` from an ``httpx`` (or ``httpx2``) response whose body has been read."""
+    request = response.request
+    return Exchange(
+        request=Request(
+            method=request.method,
+            url=str(request.url),
+            headers=dict(request.headers),
+            body=bytes(request.content or b""),
+        ),
+        response=Response(status=response.status_code, headers=dict(response.headers), body=response.content),
+        operation=operation,
+        test=test,
+    )

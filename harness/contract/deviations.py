@@ -1,0 +1,140 @@
+"""Known deviations of a target, declared in one reviewed file and reported as expected failures.
+
+The file is a YAML list; each entry has exactly these keys::
+
+    - check: status_code_declared              # a registered check name
+      operation: GET /v1/responses/{response_id}   # "METHOD /template"; shell-style wildcards allowed ("*")
+      reason: OGX answers 404 for a missing response but the spec does not declare it
+      target: ogx-1.5.0*                       # optional; matched against CheckOptions.target
+
+A failure that an entry matches keeps its place in the results with ``expected_reason`` set: it is
+reported as expected, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from harness.core.errors import UsageError
+from harness.core.failure import CheckFailure
+from harness.core.registry import checks
+
+REQUIRED = ("check", "operation", "reason")
+ALLOWED = (*REQUIRED, "target")
+METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
+
+
+@dataclass(frozen=True)
+class Deviation:
+    check: str
+    operation: str
+    reason: str
+    target: str | None = None
+    source: str = ""  # "suites/deviations.yaml, entry 3"
+
+    def matches(self, failure: CheckFailure, target: str | None) -> bool:
+        if failure.check != self.check:
+            return False
+        if self.target is not None and (target is None or not fnmatchcase(target, self.target)):
+            return False
+        return fnmatchcase(failure.operation or "", self.operation)
+
+
+class Deviations:
+    def __init__(self, entries: Iterable[Deviation] = ()) -> None:
+        self.entries = list(entries)
+        self._used: set[int] = set()
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Deviations":
+        path = Path(path)
+        import yaml  # noqa: PLC0415
+
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except OSError as error:
+            raise UsageError(
+                f"cannot read the deviations file {path}: {error.strerror or error}",
+                value=str(path),
+                allowed="a readable YAML file",
+                fix="check the path, or leave the option out to run without declared deviations",
+            ) from None
+        except yaml.YAMLError as error:
+            raise UsageError(
+                f"{path} is not valid YAML: {error}",
+                value=str(path),
+                allowed="a YAML list of {check, operation, reason[, target]} entries",
+                fix="fix the syntax at the line named",
+            ) from None
+        return cls.from_list(data if data is not None else [], source=str(path))
+
+    @classmethod
+    def from_list(cls, data: Any, *, source: str = "<deviations>") -> "Deviations":
+        if not isinstance(data, list):
+            raise UsageError(
+                f"{source}: the deviations file must be a YAML list",
+                value=type(data).__name__,
+                allowed="a list of entries, each with keys " + ", ".join(ALLOWED),
+                fix="start each entry with '- check: ...'",
+            )
+        return cls(_entry(item, f"{source}, entry {i}") for i, item in enumerate(data, 1))
+
+    def match(self, failure: CheckFailure, target: str | None = None) -> Deviation | None:
+        for i, entry in enumerate(self.entries):
+            if entry.matches(failure, target):
+                self._used.add(i)
+                return entry
+        return None
+
+    def apply(self, failures: list[CheckFailure], target: str | None = None) -> list[CheckFailure]:
+        """Mark each failure a deviation declares (``expected_reason``); returns the same list."""
+        for failure in failures:
+            entry = self.match(failure, target)
+            if entry is not None:
+                failure.expected_reason = entry.reason
+        return failures
+
+    def unused(self) -> list[Deviation]:
+        """Entries no failure has matched yet (candidates for removal once the app is fixed)."""
+        return [e for i, e in enumerate(self.entries) if i not in self._used]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self):
+        return iter(self.entries)
+
+
+def _entry(item: Any, where: str) -> Deviation:
+    allowed = "keys " + ", ".join(ALLOWED) + " (target optional)"
+    if not isinstance(item, dict):
+        raise UsageError(f"{where}: an entry must be a mapping", value=item, allowed=allowed,
+                         fix="write it as '- check: NAME' with 'operation:' and 'reason:' below")
+    unknown = sorted(set(item) - set(ALLOWED))
+    if unknown:
+        raise UsageError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}", value=unknown, allowed=allowed,
+                         fix="remove or rename the key")
+    missing = [k for k in REQUIRED if not item.get(k)]
+    if missing:
+        raise UsageError(f"{where}: missing key(s) {', '.join(missing)}", value=item, allowed=allowed,
+                         fix="every entry needs check, operation and a reason a reviewer can judge")
+    for key in ALLOWED:
+        if key in item and item[key] is not None and not isinstance(item[key], str):
+            raise UsageError(f"{where}: {key!r} must be a string", value=item[key], allowed=allowed,
+                             fix=f"quote the value of {key!r}")
+    check = item["check"]
+    known = checks.names()
+    if check not in known:
+        raise UsageError(f"{where}: unknown check {check!r}", value=check, allowed=", ".join(known),
+                         fix="use the check name printed in the finding, e.g. status_code_declared")
+    operation = " ".join(item["operation"].split())
+    method = operation.split(" ", 1)[0]
+    if operation != "*" and not (method in METHODS or any(c in method for c in "*?[")) :
+        raise UsageError(f"{where}: operation {operation!r} must be 'METHOD /path/template' or '*'",
+                         value=operation, allowed="e.g. 'GET /v1/responses/{response_id}', 'DELETE /v1/*', '*'",
+                         fix="write the method in capitals, then the spec's path template")
+    return Deviation(check, operation, item["reason"].strip(), item.get("target"), where)

@@ -1,0 +1,30 @@
+"""What the checks remember across exchanges of one run: the error formats seen so far (to report an
+app that mixes them) and the checks that could not run, with why (skipping is never silent)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ErrorSample:
+    shape: str  # e.g. '{"detail": …}'
+    status: int
+    operation: str
+    excerpt: str
+    curl: str
+
+
+@dataclass
+class CheckSession:
+    error_shapes: dict[str, ErrorSample] = field(default_factory=dict)
+    reported_shape_pairs: set[frozenset[str]] = field(default_factory=set)
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (check, reason) → times
+
+    def skip(self, check: str, reason: str) -> None:
+        self.skipped[(check, reason)] += 1
+
+    def skipped_report(self) -> list[str]:
+        """One line per (check, reason): what could not be checked, and how often."""
+        return [f"{check}: skipped {n}x: {reason}" for (check, reason), n in sorted(self.skipped.items())]

@@ -1,0 +1,164 @@
+"""A guard for library mode: while it is active, any outbound connection to a host that is not allowed
+fails, and is remembered so the test that caused it can be failed.
+
+Why sockets and not vcrpy (which the issue suggested): vcrpy patches client *transports*. For traffic it
+lets through (loopback, the in-process ASGI app) its httpx/httpx2 stubs still read the whole response
+body before returning it, so every stream - the app's SSE answers and the replay endpoint's chunks - would
+arrive in one piece, and "replay chunk by chunk" could not be observed in library mode. It also sees only
+the clients it knows (not urllib, raw sockets or DNS lookups), and a blocked request raises vcrpy's
+``CannotOverwriteExistingCassetteException``, which the app under test swallows into a 500. Guarding
+``socket.connect`` and name resolution instead catches every client, never touches a byte of allowed
+traffic, and in-process ASGI calls open no socket at all, so they pass untouched.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.core.errors import ReplayError, UsageError
+
+DEFAULT_ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1", "testserver")
+_LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
+_active_lock = threading.Lock()
+_active: OutboundGuard | None = None
+
+
+class OutboundBlocked(ReplayError, ConnectionRefusedError):
+    """A connection the guard refused. It is an ``OSError`` too, so the app sees what it would see with
+    the network down, and a ``ReplayError`` for the report."""
+
+
+@dataclass
+class OutboundGuard:
+    allowed_hosts: tuple[str, ...]
+    violations: list[OutboundBlocked] = field(default_factory=list)
+    _allowed_ips: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._names = {h.lower().strip("[]") for h in self.allowed_hosts}
+        self._allow_loopback = bool(self._names & _LOOPBACK_NAMES)
+        for host in self._names:
+            if _is_ip(host):
+                self._allowed_ips.add(str(ipaddress.ip_address(host)))
+
+    def take_violations(self) -> list[OutboundBlocked]:
+        with self._lock:
+            taken, self.violations = self.violations, []
+        return taken
+
+    def _name_allowed(self, host: str) -> bool:
+        return host.lower().rstrip(".") in self._names
+
+    def _address_allowed(self, host: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(host.split("%", 1)[0])
+        except ValueError:
+            return self._name_allowed(host)
+        if getattr(ip, "ipv4_mapped", None):
+            ip = ip.ipv4_mapped
+        return (self._allow_loopback and ip.is_loopback) or str(ip) in self._allowed_ips
+
+    def _block(self, host: str, port: Any, what: str) -> OutboundBlocked:
+        error = OutboundBlocked(
+            f"blocked {what} to {host}{f':{port}' if port else ''}: a replay run must not reach the network",
+            value=f"{host}:{port}" if port else host,
+            allowed=", ".join(self.allowed_hosts),
+            fix=(
+                "point the app's inference provider at the replay endpoint (its base_url), or, if this host is "
+                "meant to be reached, add it to the guard's allowed hosts (record modes add the upstream's host)"
+            ),
+        )
+        with self._lock:
+            self.violations.append(error)
+        return error
+
+
+@contextmanager
+def outbound_guard(allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS) -> Iterator[OutboundGuard]:
+    """Refuse outbound connections (TCP/UDP connect and DNS lookups) except to ``allowed_hosts``.
+
+    Unix sockets (e.g. the docker engine) are always allowed. In-process ASGI traffic opens no socket.
+    """
+    global _active
+    guard = OutboundGuard(tuple(allowed_hosts))
+    with _active_lock:
+        if _active is not None:
+            raise UsageError("outbound_guard is already active", fix="use one guard per process (nesting is not supported)")
+        _active = guard
+    originals = {
+        "connect": socket.socket.connect,
+        "connect_ex": socket.socket.connect_ex,
+        "getaddrinfo": socket.getaddrinfo,
+        "gethostbyname": socket.gethostbyname,
+        "gethostbyname_ex": socket.gethostbyname_ex,
+    }
+
+    def check_address(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
+            host, port = address[0], address[1]
+            if not guard._address_allowed(host):
+                raise guard._block(host, port, "an outbound connection")
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        check_address(sock, address)
+        return originals["connect"](sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        check_address(sock, address)
+        return originals["connect_ex"](sock, address)
+
+    def check_name(host: Any, port: Any = None) -> None:
+        if host in (None, b"", ""):
+            return
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if _is_ip(name) or guard._name_allowed(name):
+            return
+        raise guard._block(name, port, "a name lookup")
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        check_name(host, port)
+        results = originals["getaddrinfo"](host, port, *args, **kwargs)
+        name = host.decode() if isinstance(host, bytes) else host
+        if isinstance(name, str) and guard._name_allowed(name):  # connections to what it resolved to are allowed
+            with guard._lock:
+                guard._allowed_ips.update(str(r[4][0]).split("%", 1)[0] for r in results)
+        return results
+
+    def gethostbyname(host: str) -> str:
+        check_name(host)
+        return originals["gethostbyname"](host)
+
+    def gethostbyname_ex(host: str) -> Any:
+        check_name(host)
+        return originals["gethostbyname_ex"](host)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = getaddrinfo
+    socket.gethostbyname = gethostbyname
+    socket.gethostbyname_ex = gethostbyname_ex
+    try:
+        yield guard
+    finally:
+        socket.socket.connect = originals["connect"]  # type: ignore[method-assign]
+        socket.socket.connect_ex = originals["connect_ex"]  # type: ignore[method-assign]
+        socket.getaddrinfo = originals["getaddrinfo"]
+        socket.gethostbyname = originals["gethostbyname"]
+        socket.gethostbyname_ex = originals["gethostbyname_ex"]
+        with _active_lock:
+            _active = None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,53 @@
+"""ImageRecipe: what the image's tag is a hash of (fast, no engine)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from harness.core.errors import UsageError
+from harness.targets import docker_image
+from harness.targets.docker_image import ImageRecipe
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_tag_is_stable_for_the_same_inputs() -> None:
+    assert ImageRecipe.for_profile("ogx", "1.5.0").tag() == ImageRecipe.for_profile("ogx", "1.5.0").tag()
+    assert ImageRecipe.for_profile("ogx", "1.5.0").tag().startswith("router-harness/ogx:1.5.0-")
+
+
+def test_the_tag_changes_with_each_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = ImageRecipe.for_profile("ogx", "1.5.0")
+    tags = {base.tag(), ImageRecipe.for_profile("ogx", "1.4.0").tag()}
+    tags.add(ImageRecipe("ogx", "1.5.0", suite="forky").tag())
+    tags.add(ImageRecipe("ogx", "1.5.0", debian_packages=("python3",)).tag())
+    monkeypatch.setattr(docker_image, "BUILD_SCRIPT_VERSION", "test-bump")
+    tags.add(base.tag())
+    monkeypatch.setitem(docker_image.PROFILES, "ogx", (*docker_image.PROFILES["ogx"], "extra-package"))
+    tags.add(base.tag())
+    assert len(tags) == 6
+
+
+def test_the_recipe_installs_what_the_ogx_extra_lists() -> None:
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["ogx"]
+    recipe = ImageRecipe.for_profile("ogx", "1.5.0").requirements().splitlines()
+    assert recipe == extra
+
+
+def test_the_dockerfile_builds_from_the_imported_base_and_never_keeps_the_host_ca() -> None:
+    recipe = ImageRecipe.for_profile("ogx", "1.5.0")
+    dockerfile = recipe.dockerfile()
+    assert dockerfile.count(f"FROM {recipe.base_tag()}") == 2
+    final_stage = dockerfile.split(f"FROM {recipe.base_tag()}\n", 1)[1]
+    assert "ca-bundle" not in final_stage
+    assert "COPY --from=build /opt /opt" in final_stage
+
+
+@pytest.mark.parametrize(("profile", "version"), [("vllm", "1.5.0"), ("ogx", ""), ("ogx", "1.5.0 "), ("ogx", "a/b")])
+def test_unknown_profiles_and_bad_versions_are_usage_errors(profile: str, version: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        ImageRecipe.for_profile(profile, version)
+    assert "allowed" in caught.value.render()
