@@ -2,7 +2,7 @@
 
 Lookup is one dict access. Only a miss scans, and only the entries with the same method and path, to
 find the nearest recording for the error message. New recordings are kept in memory and written by
-``flush()``: under the directory lock it re-reads each target file, merges (another worker may have
+``flush()``: under the file's lock it re-reads each target file, merges (another worker may have
 written it meanwhile) and replaces it atomically.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import cassette
 from .interaction import Interaction
-from .locking import directory_lock
+from .locking import file_lock
 from .rules import CanonicalRequest, MatchRules
 
 UNATTRIBUTED = "unattributed.yaml"
@@ -112,8 +112,8 @@ class CassetteLibrary:
         if not pending:
             return []
         written = []
-        with directory_lock(self.root):
-            for file, items in sorted(pending.items()):
+        for file, items in sorted(pending.items()):
+            with file_lock(file):
                 if self._merge_into(file, items):
                     written.append(file)
         return written

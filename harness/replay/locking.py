@@ -1,8 +1,7 @@
-"""A lock shared by every process writing cassettes in one directory (pytest-xdist workers, the importer).
-
-``fcntl.flock`` on a lock file beside the cassettes: the kernel drops the lock when a process dies, so an
-interrupted run never leaves a stale lock behind.
-"""
+"""A lock per cassette file, shared by every process that writes it (pytest-xdist workers, the importer,
+prune): ``fcntl.flock`` on a hidden lock file beside it. The kernel drops the lock when a process dies,
+so an interrupted run never leaves a stale lock. (The cassette itself cannot be the lock: it is replaced
+by rename on every write.)"""
 
 from __future__ import annotations
 
@@ -12,13 +11,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-LOCK_NAME = ".cassettes.lock"
+
+def lock_path(path: Path) -> Path:
+    return path.parent / f".{path.name}.lock"
+
+
+def is_lock_file(path: Path) -> bool:
+    return path.name.startswith(".") and path.name.endswith(".lock")
 
 
 @contextmanager
-def directory_lock(directory: Path) -> Iterator[None]:
-    directory.mkdir(parents=True, exist_ok=True)
-    fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+def file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

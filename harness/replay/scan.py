@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .cassette import SUFFIXES
 from .library import display_path
-from .locking import LOCK_NAME
 from .redaction import Redactor
 
 _HEADER_LINE = re.compile(r"""^\s*-?\s*["']?(?P<name>[A-Za-z][A-Za-z0-9_*-]*)["']?\s*:\s*(?P<value>.*?)\s*,?\s*$""")
@@ -36,7 +35,7 @@ def cassette_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES and p.name != LOCK_NAME)
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
         else:
             found.append(path)
     return found

@@ -16,7 +16,7 @@ from harness.core.errors import UsageError
 
 from . import cassette
 from .library import CassetteLibrary, display_path
-from .locking import directory_lock
+from .locking import file_lock
 from .rules import MatchRules
 
 USAGE_FILE = ".usage.json"
@@ -33,7 +33,7 @@ def write_usage(cassette_dir: Path, rules: MatchRules, *, known: Iterable[str], 
     their sets; a different run replaces the file."""
     target = Path(path) if path is not None else usage_path(cassette_dir)
     known, used = set(known), set(used)
-    with directory_lock(Path(cassette_dir)):
+    with file_lock(target):
         if run_id is not None and target.exists():
             try:
                 previous = json.loads(target.read_text(encoding="utf-8"))
@@ -103,8 +103,8 @@ def prune(cassette_dir: Path, *, rules: MatchRules | None = None, usage_file: Pa
     result = PruneResult()
     library = CassetteLibrary(cassette_dir, rules)
     seen: set[str] = set()
-    with directory_lock(cassette_dir):
-        for path in library.files():
+    for path in library.files():
+        with file_lock(path):
             interactions = cassette.load(path)
             kept = []
             for index, interaction in enumerate(interactions):
