@@ -39,23 +39,20 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(scope="session")
 def http_client(stack: RunningStack) -> Iterator[Any]:
     """An ``httpx.Client`` whose base URL is the stack."""
-    import httpx
+    from harness.targets.clients import http_client as make
 
-    with httpx.Client(base_url=stack.base_url, transport=stack.transport, trust_env=False, timeout=120) as client:
+    with make(stack) as client:
         yield client
 
 
 @pytest.fixture(scope="session")
 def openai_client(stack: RunningStack) -> Iterator[Any]:
     """The official ``openai`` SDK client pointed at the stack (in library mode too)."""
-    import httpx2
-    import openai
+    from harness.targets.clients import openai_client as make
 
-    from harness.targets.asgi_bridge import sync_transport
-
-    transport = sync_transport(stack.asgi_app, httpx2) if stack.asgi_app is not None else None
-    with httpx2.Client(transport=transport, trust_env=False, timeout=120) as http:
-        yield openai.OpenAI(base_url=f"{stack.base_url}/v1", api_key="harness-no-key", http_client=http, max_retries=0)
+    client = make(stack)
+    yield client
+    client.close()
 
 
 @pytest.fixture(scope="session")

@@ -257,7 +257,7 @@ class DockerTarget:
     def _start(self, client: docker.DockerClient, port: int) -> Container:
         state_dir = str(self.env.state_dir)
         Path(state_dir).mkdir(parents=True, exist_ok=True)
-        command = ["ogx", "stack", "run", f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", "--port", str(port), "--insecure"]
+        command = ["ogx", "run", f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", "--port", str(port), "--insecure"]
         return client.containers.run(
             self.image,
             command=command,
@@ -292,7 +292,7 @@ class DockerTarget:
         return TargetError(
             f"docker mode: the container did not become healthy: {problem}",
             value=f"image {self.image}, config {self.config}",
-            allowed="an image whose `ogx stack run` serves the config",
+            allowed="an image whose `ogx run` serves the config",
             fix="read the container log below; check the stack config, or raise the deadline with "
             "--stack-startup-timeout",
             log_tail=self.log_tail(60),

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("harness.docker")
 
-# Bump when the recipe below changes in a way its other inputs do not show.
+# Bump when this module's build steps change in a way the recipe's text (hashed too) does not show.
 BUILD_SCRIPT_VERSION = "1"
 REPOSITORY_PREFIX = "router-harness/"
 BASE_REPOSITORY = "router-harness/debian-base"
@@ -101,7 +101,7 @@ ENV PATH=/opt/ogx/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
     HOME=/tmp \\
     PYTHONDONTWRITEBYTECODE=1
 RUN python -c "import sys, ogx; assert sys.version_info >= (3, 12), sys.version"
-CMD ["ogx", "stack", "run", "/stack/config.yaml", "--insecure"]
+CMD ["ogx", "run", "/stack/config.yaml", "--insecure"]
 """
 
 
@@ -154,6 +154,7 @@ class ImageRecipe:
                 "version": self.version,
                 "script": BUILD_SCRIPT_VERSION,
                 "place_tiktoken": PLACE_TIKTOKEN,
+                "dockerfile": DOCKERFILE,
             }
         )
 

@@ -1,0 +1,65 @@
+"""Readable names for JSON pointers in messages: ``OpenAIResponseMessage.content[]`` or
+``GET /v1/items/{id} response 200 application/json``."""
+
+from __future__ import annotations
+
+from . import _pointer
+
+_SKIP = {"schema", "content"}
+
+
+def label(pointer: str) -> str:
+    parts = _pointer.split(pointer)
+    if len(parts) >= 3 and parts[0] == "components":
+        head, rest = f"`{parts[2]}`", parts[3:]
+    elif len(parts) >= 3 and parts[0] == "paths":
+        head, rest = f"{parts[2].upper()} {parts[1]}", parts[3:]
+        rest = _operation_part(rest)
+        head = " ".join([head, *rest[0]]) if rest[0] else head
+        rest = rest[1]
+    else:
+        return pointer or "the document"
+    return head + _schema_path(rest)
+
+
+def _operation_part(rest: list[str]) -> tuple[list[str], list[str]]:
+    words: list[str] = []
+    i = 0
+    if rest[:1] == ["requestBody"]:
+        words.append("request body")
+        i = 1
+    elif rest[:1] == ["responses"] and len(rest) > 1:
+        words.append(f"response {rest[1]}")
+        i = 2
+    elif rest[:1] == ["parameters"] and len(rest) > 1:
+        words.append(f"parameter #{rest[1]}")
+        i = 2
+    if rest[i:i + 1] == ["content"] and len(rest) > i + 1:
+        words.append(rest[i + 1])
+        i += 2
+    if rest[i:i + 1] == ["schema"]:
+        i += 1
+    return words, rest[i:]
+
+
+def _schema_path(rest: list[str]) -> str:
+    out = ""
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        if token in ("properties", "patternProperties") and i + 1 < len(rest):
+            out += "." + rest[i + 1]
+            i += 2
+            continue
+        if token == "items":
+            out += "[]"
+        elif token in ("anyOf", "oneOf", "allOf") and i + 1 < len(rest):
+            out += f"<{token}[{rest[i + 1]}]>"
+            i += 2
+            continue
+        elif token == "additionalProperties":
+            out += ".*"
+        elif token not in _SKIP:
+            out += "/" + token
+        i += 1
+    return out
