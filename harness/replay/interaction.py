@@ -8,16 +8,12 @@ third key, ``harness``.
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .sse import is_event_stream, split_events
-
-HTTP_REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-                404: "Not Found", 408: "Request Timeout", 409: "Conflict", 422: "Unprocessable Entity",
-                429: "Too Many Requests", 500: "Internal Server Error"}
-
 
 @dataclass
 class Interaction:
@@ -31,6 +27,13 @@ class Interaction:
     reason: str = ""
     offsets_ms: list[int] | None = None  # one per stream event, milliseconds since the request was sent
     origin: str | None = None  # provenance of an imported entry
+
+    def __post_init__(self) -> None:
+        if not self.reason:
+            try:
+                self.reason = HTTPStatus(self.status).phrase
+            except ValueError:
+                self.reason = ""
 
     @property
     def path(self) -> str:
@@ -60,7 +63,7 @@ class Interaction:
                 "body": self.request_body,
             },
             "response": {
-                "status": {"code": self.status, "message": self.reason or HTTP_REASONS.get(self.status, "")},
+                "status": {"code": self.status, "message": self.reason},
                 "headers": {k: list(v) for k, v in sorted(self.response_headers.items())},
                 "body": {"string": self.response_body},
             },

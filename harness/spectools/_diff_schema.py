@@ -50,7 +50,7 @@ class SchemaDiff:
         o_node, o_at = self.old.deref(o, o_ptr)
         n_node, n_at = self.new.deref(n, n_ptr)
         if o_node is None or n_node is None:
-            return self._broken(o, o_ptr, n, n_ptr, o_node, n_node, direction)
+            return self._broken(o, o_at, n, n_at, o_node, n_node, direction)
         key = (o_at, n_at, direction)
         if key in self._memo:
             return self._memo[key]
@@ -68,7 +68,7 @@ class SchemaDiff:
         os, ns = self.shape(o, o_ptr, self.old, self.old_30), self.shape(n, n_ptr, self.new, self.new_30)
         out = self._nullability(os, ns, d)
         if os.union is None and ns.union is None:
-            if (os.node, os.pointer) != (o, o_ptr) or (ns.node, ns.pointer) != (n, n_ptr):
+            if os.node is not o or os.pointer != o_ptr or ns.node is not n or ns.pointer != n_ptr:
                 return out + self.compare(os.node, os.pointer, ns.node, ns.pointer, d)  # a one-variant union: compare the variant
             return out + self._single(o, o_ptr, n, n_ptr, d)
         if os.union is None:
@@ -243,7 +243,7 @@ class SchemaDiff:
             at = _pointer.from_ref(n_ref) if isinstance(n_ref, str) and n_ref.startswith("#") else n_ptr
             return [Change(f"{d}-schema-unresolvable", W, at or n_ptr, f"`{n_ref}` does not resolve in the new spec (it did in the old one), so {label(n_ptr)} cannot be compared",
                            "define the referenced component again", d, o_ptr)]
-        return [Change(f"{d}-schema-now-resolvable", I, n_ptr, f"{label(n_ptr)} resolves now (`{o_ref}` did not resolve in the old spec); not compared", "", d, o_ptr)]
+        return [Change(f"{d}-schema-now-resolvable", I, n_ptr, f"{label(n_ptr)} resolves now (`{o_ref}` did not resolve in the old spec); not compared", "", d, None)]
 
 
 def _types(types: set[str]) -> str:
