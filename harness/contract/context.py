@@ -87,8 +87,12 @@ class CheckContext:
             check=check,
             title=title,
             evidence=tuple(items),
-            reproduce=reproduce(*requests, test=exchange.test if exchange else None,
-                                cassette=exchange.cassette_entries if exchange else ()) or None,
+            reproduce=reproduce(
+                *requests,
+                test=exchange.test if exchange else None,
+                cassette=exchange.cassette_entries if exchange else (),
+            )
+            or None,
             severity=severity,
             operation=operation or self.operation_key,
         )
@@ -102,7 +106,9 @@ class Payload:
 
     @property
     def type(self) -> str | None:
-        return self.value.get("type") if isinstance(self.value, dict) and isinstance(self.value.get("type"), str) else None
+        return (
+            self.value.get("type") if isinstance(self.value, dict) and isinstance(self.value.get("type"), str) else None
+        )
 
 
 @dataclass
@@ -143,17 +149,28 @@ def stream_excerpt(events: list[SseEvent], *, label: str = "stream excerpt", lim
     return Evidence(label, "\n".join(lines))
 
 
+SECRET_HEADERS = ("authorization", "cookie", "api-key", "apikey", "token", "secret", "provider-data")
+REDACTED = "<redacted>"
+
+
+def redact(headers: Any) -> dict[str, str]:
+    """Headers safe to print in a report or a curl line: credentials (and OGX's provider-data header,
+    which carries provider API keys) are replaced by ``<redacted>``."""
+    return {k: REDACTED if any(s in k.lower() for s in SECRET_HEADERS) else v for k, v in dict(headers).items()}
+
+
 def exchange_from_httpx(response: Any, *, operation: str | None = None, test: str | None = None) -> Exchange:
-    """An :class:`Exchange` from an ``httpx`` (or ``httpx2``) response whose body has been read."""
+    """An :class:`Exchange` from an ``httpx`` (or ``httpx2``) response whose body has been read.
+    Secret headers are redacted (see :func:`redact`)."""
     request = response.request
     return Exchange(
         request=Request(
             method=request.method,
             url=str(request.url),
-            headers=dict(request.headers),
+            headers=redact(request.headers),
             body=bytes(request.content or b""),
         ),
-        response=Response(status=response.status_code, headers=dict(response.headers), body=response.content),
+        response=Response(status=response.status_code, headers=redact(response.headers), body=response.content),
         operation=operation,
         test=test,
     )

@@ -72,8 +72,12 @@ class DeletionScenario:
 
 def _scenario(spec: ApiSpec, collection_path: str, item_id: str) -> tuple[DeletionScenario, dict[str, str]]:
     if not isinstance(item_id, str) or not item_id:
-        raise UsageError("verify_deletion needs the id of the deleted resource", value=item_id,
-                         allowed="a non-empty string", fix="pass item_id=<the id the create call returned>")
+        raise UsageError(
+            "verify_deletion needs the id of the deleted resource",
+            value=item_id,
+            allowed="a non-empty string",
+            fix="pass item_id=<the id the create call returned>",
+        )
     item_path = collection_path.rstrip("/") + "/" + quote(item_id, safe="")
     found = spec.match("DELETE", item_path)
     if found is None:
@@ -106,8 +110,9 @@ def _scenario(spec: ApiSpec, collection_path: str, item_id: str) -> tuple[Deleti
     return scenario, params
 
 
-def _plan(scenario: DeletionScenario, params: dict[str, str], have_delete: bool, options: CheckOptions
-          ) -> Generator[Planned, Any, None]:
+def _plan(
+    scenario: DeletionScenario, params: dict[str, str], have_delete: bool, options: CheckOptions
+) -> Generator[Planned, Any, None]:
     if not have_delete:
         yield Planned("delete", "DELETE", scenario.item_path)
     if scenario.get_op is not None:
@@ -153,8 +158,9 @@ def _record(scenario: DeletionScenario, step: Step) -> None:
         scenario.second_delete = step
 
 
-def _finish(spec: ApiSpec, scenario: DeletionScenario, options: CheckOptions, session: CheckSession | None
-            ) -> list[CheckFailure]:
+def _finish(
+    spec: ApiSpec, scenario: DeletionScenario, options: CheckOptions, session: CheckSession | None
+) -> list[CheckFailure]:
     from harness.core.registry import checks  # noqa: PLC0415
 
     ctx = CheckContext(spec, options, session or spec.session)
@@ -180,9 +186,17 @@ def _prepare(spec, collection_path, item_id, delete_response, options, session):
     return options, scenario, _plan(scenario, params, delete_response is not None, options)
 
 
-def verify_deletion(client: Any, spec: ApiSpec, *, collection_path: str, item_id: str,
-                    delete_response: Any = None, options: CheckOptions | None = None,
-                    session: CheckSession | None = None, deviations: Any = None) -> list[CheckFailure]:
+def verify_deletion(
+    client: Any,
+    spec: ApiSpec,
+    *,
+    collection_path: str,
+    item_id: str,
+    delete_response: Any = None,
+    options: CheckOptions | None = None,
+    session: CheckSession | None = None,
+    deviations: Any = None,
+) -> list[CheckFailure]:
     """Delete (unless ``delete_response`` is given) and check what the app says afterwards.
 
     ``client`` is an ``httpx.Client`` (or anything with its ``request(method, url, params=)``) whose
@@ -203,9 +217,17 @@ def verify_deletion(client: Any, spec: ApiSpec, *, collection_path: str, item_id
     return deviations.apply(failures, options.target) if deviations is not None else failures
 
 
-async def averify_deletion(client: Any, spec: ApiSpec, *, collection_path: str, item_id: str,
-                           delete_response: Any = None, options: CheckOptions | None = None,
-                           session: CheckSession | None = None, deviations: Any = None) -> list[CheckFailure]:
+async def averify_deletion(
+    client: Any,
+    spec: ApiSpec,
+    *,
+    collection_path: str,
+    item_id: str,
+    delete_response: Any = None,
+    options: CheckOptions | None = None,
+    session: CheckSession | None = None,
+    deviations: Any = None,
+) -> list[CheckFailure]:
     """:func:`verify_deletion` for an ``httpx.AsyncClient`` (e.g. over ``httpx.ASGITransport``)."""
     options, scenario, plan = _prepare(spec, collection_path, item_id, delete_response, options, session)
     sent = None

@@ -112,29 +112,52 @@ class Deviations:
 def _entry(item: Any, where: str) -> Deviation:
     allowed = "keys " + ", ".join(ALLOWED) + " (target optional)"
     if not isinstance(item, dict):
-        raise UsageError(f"{where}: an entry must be a mapping", value=item, allowed=allowed,
-                         fix="write it as '- check: NAME' with 'operation:' and 'reason:' below")
+        raise UsageError(
+            f"{where}: an entry must be a mapping",
+            value=item,
+            allowed=allowed,
+            fix="write it as '- check: NAME' with 'operation:' and 'reason:' below",
+        )
     unknown = sorted(set(item) - set(ALLOWED))
     if unknown:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}", value=unknown, allowed=allowed,
-                         fix="remove or rename the key")
+        raise UsageError(
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}",
+            value=unknown,
+            allowed=allowed,
+            fix="remove or rename the key",
+        )
     missing = [k for k in REQUIRED if not item.get(k)]
     if missing:
-        raise UsageError(f"{where}: missing key(s) {', '.join(missing)}", value=item, allowed=allowed,
-                         fix="every entry needs check, operation and a reason a reviewer can judge")
+        raise UsageError(
+            f"{where}: missing key(s) {', '.join(missing)}",
+            value=item,
+            allowed=allowed,
+            fix="every entry needs check, operation and a reason a reviewer can judge",
+        )
     for key in ALLOWED:
         if key in item and item[key] is not None and not isinstance(item[key], str):
-            raise UsageError(f"{where}: {key!r} must be a string", value=item[key], allowed=allowed,
-                             fix=f"quote the value of {key!r}")
+            raise UsageError(
+                f"{where}: {key!r} must be a string",
+                value=item[key],
+                allowed=allowed,
+                fix=f"quote the value of {key!r}",
+            )
     check = item["check"]
     known = checks.names()
     if check not in known:
-        raise UsageError(f"{where}: unknown check {check!r}", value=check, allowed=", ".join(known),
-                         fix="use the check name printed in the finding, e.g. status_code_declared")
+        raise UsageError(
+            f"{where}: unknown check {check!r}",
+            value=check,
+            allowed=", ".join(known),
+            fix="use the check name printed in the finding, e.g. status_code_declared",
+        )
     operation = " ".join(item["operation"].split())
     method = operation.split(" ", 1)[0]
-    if operation != "*" and not (method in METHODS or any(c in method for c in "*?[")) :
-        raise UsageError(f"{where}: operation {operation!r} must be 'METHOD /path/template' or '*'",
-                         value=operation, allowed="e.g. 'GET /v1/responses/{response_id}', 'DELETE /v1/*', '*'",
-                         fix="write the method in capitals, then the spec's path template")
+    if operation != "*" and not (method in METHODS or any(c in method for c in "*?[")):
+        raise UsageError(
+            f"{where}: operation {operation!r} must be 'METHOD /path/template' or '*'",
+            value=operation,
+            allowed="e.g. 'GET /v1/responses/{response_id}', 'DELETE /v1/*', '*'",
+            fix="write the method in capitals, then the spec's path template",
+        )
     return Deviation(check, operation, item["reason"].strip(), item.get("target"), where)

@@ -38,7 +38,7 @@ class _Segment:
             return {self.params[0]: value} if value else None
         assert self.pattern is not None
         found = self.pattern.fullmatch(value)
-        return dict(zip(self.params, found.groups())) if found else None
+        return dict(zip(self.params, found.groups(), strict=True)) if found else None
 
 
 def _segment(text: str) -> _Segment:
@@ -47,9 +47,7 @@ def _segment(text: str) -> _Segment:
         return _Segment(text)
     if _PARAM.fullmatch(text):
         return _Segment(text, params)
-    regex = "".join(
-        "(.+?)" if i % 2 else re.escape(part) for i, part in enumerate(_PARAM.split(text))
-    )
+    regex = "".join("(.+?)" if i % 2 else re.escape(part) for i, part in enumerate(_PARAM.split(text)))
     return _Segment(text, params, re.compile(regex))
 
 
@@ -74,7 +72,7 @@ class PathTemplate:
         if len(parts) != len(self.segments):
             return self._match_greedy_tail(parts)
         params: dict[str, str] = {}
-        for segment, raw in zip(self.segments, parts):
+        for segment, raw in zip(self.segments, parts, strict=True):
             found = segment.match(raw)
             if found is None:
                 return None
@@ -107,5 +105,6 @@ class PathTemplate:
         """``/a/{x}/b`` is under ``/a/{x}`` (same leading segments, at least one more)."""
         n = len(other.segments)
         return len(self.segments) > n and all(
-            a.text == b.text or (a.whole_param and b.whole_param) for a, b in zip(self.segments, other.segments)
+            a.text == b.text or (a.whole_param and b.whole_param)
+            for a, b in zip(self.segments, other.segments, strict=False)
         )

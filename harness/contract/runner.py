@@ -33,7 +33,7 @@ def check_exchange(
     the one the method and URL match. ``session`` remembers things across exchanges (error formats
     seen, checks skipped and why); by default the spec's own ``spec.session``. Failures a deviation
     declares get ``expected_reason`` and stay in the list. Dangling ``$ref``s are not repeated here:
-    report ``spec.dangling_ref_failures()`` once per run."""
+    report ``spec.spec_failures()`` once per run."""
     options = options or CheckOptions()
     session = session if session is not None else spec.session
     operation = spec.operation(exchange.operation) if exchange.operation else None

@@ -5,7 +5,7 @@ validators compiled once and shared.
     spec = ApiSpec.from_dict(json.load(open("openapi.json")))      # or load_api_spec(path)
     op = spec.find_operation("GET", "/v1/conversations/conv_1/items")
     op.key                                                          # "GET /v1/conversations/{conversation_id}/items"
-    spec.dangling_refs                                              # {"#/components/responses/BadRequest400": (...where...)}
+    spec.dangling_refs                      # {"#/components/responses/BadRequest400": (where it is used, ...)}
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from harness.core.errors import SpecError
 from . import refs
 from .paths import PathTemplate, split_path
 from .prepared import PreparedDocument, prepare
+from .session import CheckSession
 from .validation import SchemaError, SchemaValidator
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -34,10 +35,11 @@ class MediaSpec:
     media_type: str
     schema: str | None  # pointer into the document; None when the spec gives no schema
     dangling: str | None = None  # the unresolvable $ref the schema is, if it is one
+    label: str = ""  # for reports: the referenced schema's name, the schema's title, or its pointer
 
     @property
     def schema_name(self) -> str:
-        return (self.dangling or self.schema or "").rsplit("/", 1)[-1]
+        return self.label or (self.dangling or self.schema or "").rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,6 @@ class ApiSpec:
         self._by_method: dict[str, list[Operation]] = {}
         self._base_paths = _server_base_paths(doc)
         self._index()
-        from .session import CheckSession  # noqa: PLC0415 - session imports nothing back
-
         self.session = CheckSession()  # what check_exchange remembers across exchanges by default
 
     # construction -------------------------------------------------------------------------------
@@ -188,8 +188,12 @@ class ApiSpec:
         if not isinstance(media, dict) or "schema" not in media:
             return MediaSpec(media_type.lower(), None)
         schema_pointer = base + "/" + "/".join(refs.escape(t) for t in ("content", media_type, "schema"))
-        _, _, dangling = self.resolver.deref(media["schema"])
-        return MediaSpec(media_type.lower(), schema_pointer, dangling)
+        schema = media["schema"]
+        _, _, dangling = self.resolver.deref(schema)
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        label = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+        label = label or (schema.get("title") if isinstance(schema, dict) else None) or schema_pointer
+        return MediaSpec(media_type.lower(), schema_pointer, dangling, str(label))
 
     # lookup -------------------------------------------------------------------------------------
     def operation(self, key: str) -> Operation | None:
@@ -245,13 +249,19 @@ class ApiSpec:
         """``"OpenAIResponseObject"`` → ``"#/components/schemas/OpenAIResponseObject"``."""
         return refs.pointer("components", "schemas", name)
 
+    def spec_failures(self):
+        """Findings about the document itself: dangling ``$ref``s (``spec_refs_resolve``) and schemas
+        that are not valid JSON Schema (``spec_schemas_valid``). Report them once per run;
+        :func:`check_exchange` does not repeat them."""
+        from .checks.spec_document import spec_failures  # noqa: PLC0415 - checks import spec
+
+        return spec_failures(self)
+
     def dangling_ref_failures(self):
-        """One :class:`CheckFailure` per unresolvable reference (check ``spec_refs_resolve``).
+        """The ``spec_refs_resolve`` finding alone: all unresolvable references, in one failure."""
+        from .checks.spec_document import spec_failures  # noqa: PLC0415
 
-        Report these once per session; :func:`check_exchange` does not repeat them."""
-        from .checks.spec_refs import dangling_ref_failures  # noqa: PLC0415 - checks import spec
-
-        return dangling_ref_failures(self)
+        return spec_failures(self, ("spec_refs_resolve",))
 
     def __repr__(self) -> str:
         return f"ApiSpec({self.source!r}, {len(self.operations)} operations, {len(self.dangling_refs)} dangling refs)"

@@ -141,14 +141,20 @@ class SseParser:
             return self._decoder.decode(chunk, final)
         except UnicodeDecodeError as error:
             self.problems.append(
-                WireProblem("error", f"the stream is not valid UTF-8: {error.reason} (bytes replaced)", self._line_no + 1,
-                            repr(chunk[max(0, error.start - 20) : error.end + 20]))
+                WireProblem(
+                    "error",
+                    f"the stream is not valid UTF-8: {error.reason} (bytes replaced)",
+                    self._line_no + 1,
+                    repr(chunk[max(0, error.start - 20) : error.end + 20]),
+                )
             )
             self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
             return self._decoder.decode(chunk, final)
 
     def _lines(self, text: str) -> list[SseEvent]:
         events: list[SseEvent] = []
+        if not text:
+            return events  # an empty chunk must not forget a CR waiting for its LF
         if self._skip_lf and text.startswith("\n"):
             text = text[1:]
         self._skip_lf = False
@@ -197,14 +203,18 @@ class SseParser:
             pending.event = value
         elif name == "id":
             if "\0" in value:
-                self.problems.append(WireProblem("warning", "an `id` field containing NUL is ignored", self._line_no, line))
+                self.problems.append(
+                    WireProblem("warning", "an `id` field containing NUL is ignored", self._line_no, line)
+                )
             else:
                 self._last_id = value
         elif name == "retry":
             if value.isascii() and value.isdigit():
                 pending.retry = int(value)
             else:
-                self.problems.append(WireProblem("warning", f"`retry` must be ASCII digits; {value!r} is ignored", self._line_no, line))
+                self.problems.append(
+                    WireProblem("warning", f"`retry` must be ASCII digits; {value!r} is ignored", self._line_no, line)
+                )
         else:
             hint = next((f" (did you mean {f!r}?)" for f in _FIELDS if f == name.strip().lower()), "")
             self.problems.append(

@@ -14,9 +14,18 @@ from typing import Any
 
 import jsonschema_rs
 
+from harness.core.errors import SpecError
+
 from .prepared import PreparedDocument
 
 MAX_ERRORS = 20
+MAX_REPAIRS = 200
+
+
+@dataclass(frozen=True)
+class InvalidSchema:
+    location: str  # pointer of the dropped keyword
+    problem: str
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,31 @@ class SchemaError:
     def render(self) -> str:
         where = self.instance_path or "(root)"
         return f"{where}: {self.message}  [schema {self.schema_location}]"
+
+
+def _schema_roots(doc: dict[str, Any]) -> list[tuple[dict[str, Any], list[str | int]]]:
+    """Every top-level schema of the document: components.schemas entries and each ``schema`` value."""
+    roots: list[tuple[dict[str, Any], list[str | int]]] = []
+    schemas = doc.get("components", {}).get("schemas", {})
+    if isinstance(schemas, dict):
+        roots += [(v, ["components", "schemas", k]) for k, v in schemas.items() if isinstance(v, dict)]
+
+    def walk(node: Any, path: list[str | int]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "schema" and isinstance(value, dict):
+                    roots.append((value, [*path, key]))
+                elif isinstance(value, (dict, list)):
+                    walk(value, [*path, key])
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, [*path, i])
+
+    walk(doc.get("paths", {}), ["paths"])
+    for section, value in doc.get("components", {}).items():
+        if section != "schemas":
+            walk(value, ["components", section])
+    return roots
 
 
 def _json_pointer(parts: list[str | int]) -> str:
@@ -60,14 +94,47 @@ class SchemaValidator:
         self._map: Any = None
         self._map_failed: str | None = None
         self._validators: dict[str, Any] = {}
+        self.invalid: list[InvalidSchema] = []  # keywords dropped because they are not valid JSON Schema
 
     def compile_all(self) -> None:
         """Compile the whole document now (otherwise it happens at the first validation)."""
         if self._map is None and self._map_failed is None:
+            self._repair()
             try:
                 self._map = jsonschema_rs.validator_map_for(self._prepared.doc)
             except Exception as error:  # noqa: BLE001 - fall back to compiling schema by schema
                 self._map_failed = str(error)
+
+    def _repair(self) -> None:
+        """Drop the keywords the metaschema rejects (e.g. an OpenAPI 3.0 boolean ``exclusiveMinimum`` in a
+        3.1 document), so one bad keyword does not stop its whole schema from being checked. Each drop is
+        remembered and reported once by ``spec_schemas_valid``."""
+        for root, path in _schema_roots(self._prepared.doc):
+            for _ in range(MAX_REPAIRS):
+                try:
+                    jsonschema_rs.meta.validate(root)
+                    break
+                except jsonschema_rs.ValidationError as error:
+                    if not self._drop(root, path, list(error.instance_path), error.message):
+                        break
+                except Exception:  # noqa: BLE001 - e.g. an unknown $schema: leave it to the compiler
+                    break
+
+    def _drop(self, root: Any, base: list[str | int], path: list[str | int], message: str) -> bool:
+        if not path:
+            return False
+        parent = root
+        for token in path[:-1]:
+            parent = parent[token]
+        key = path[-1]
+        if isinstance(parent, dict) and key in parent:
+            value = parent.pop(key)
+        elif isinstance(parent, list) and isinstance(key, int) and key < len(parent):
+            value, parent[key] = parent[key], {}
+        else:
+            return False
+        self.invalid.append(InvalidSchema(_location([*base, *path]), f"{json.dumps(value)[:80]}: {message}"))
+        return True
 
     def _validator(self, pointer: str) -> Any:
         validator = self._validators.get(pointer)
@@ -77,7 +144,15 @@ class SchemaValidator:
             if validator is None:
                 root = dict(self._prepared.doc)
                 root["$ref"] = pointer
-                validator = jsonschema_rs.validator_for(root)
+                try:
+                    validator = jsonschema_rs.validator_for(root)
+                except Exception as error:  # noqa: BLE001
+                    raise SpecError(
+                        f"the schema at {pointer} cannot be compiled: {error}",
+                        value=pointer,
+                        allowed="a valid JSON Schema 2020-12 (OpenAPI 3.1) or OpenAPI 3.0 schema object",
+                        fix="fix the schema in the document (the message names the keyword)",
+                    ) from None
             self._validators[pointer] = validator
         return validator
 

@@ -1,9 +1,8 @@
 """The pytest plugin (``pytest11`` entry point ``harness``): options, the stack fixtures, contract
-checks on every response, and the run report. Heavy imports happen lazily, inside hooks and fixtures."""
+checks on every response, and the run report. Submodules with fixtures and hooks are registered at
+configure time, once the options are known to be good."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -11,45 +10,34 @@ from harness.core.errors import HarnessError
 
 from . import options as _options
 
-STASH_SESSION = pytest.StashKey["object"]()
+SETTINGS = pytest.StashKey["object"]()
+STACK_SESSION = pytest.StashKey["object"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     _options.add_options(parser)
 
 
-def _stacks_dir(config: pytest.Config) -> Path:
-    candidates = [Path(config.rootpath) / "suites" / "stacks", Path(__file__).resolve().parents[2] / "suites" / "stacks"]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_contract_checks: do not check this test's responses against the spec")
-    from harness.targets.profiles import get_profile
-    from harness.targets.stack_config import parse_stack_config
-
+    from .settings import resolve_settings
     from .stack_session import StackSession
 
     try:
-        selection = parse_stack_config(_options.resolve(config, _options.OPTIONS[0]) or "", stacks_dir=_stacks_dir(config))
-        profile = get_profile(_options.resolve(config, _options.OPTIONS[1]) or "ogx")
-        timeout = _options.resolve_float(config, _options.OPTIONS[3])
-        spec_path = _options.resolve_path(config, _options.OPTIONS[2])
+        settings = resolve_settings(config)
     except HarnessError as error:
         raise pytest.UsageError(error.render()) from None
-    session = StackSession(selection, profile, startup_timeout=timeout)
-    config.stash[STASH_SESSION] = session
-    config.stash[_SPEC_PATH] = spec_path
-    from . import fixtures
+    config.stash[SETTINGS] = settings
+    config.stash[STACK_SESSION] = StackSession(settings.selection, settings.profile,
+                                               startup_timeout=settings.startup_timeout)
+    from . import checking, fixtures, inference
 
-    config.pluginmanager.register(fixtures, "harness.fixtures")
-
-
-_SPEC_PATH = pytest.StashKey["Path | None"]()
+    for module in (fixtures, inference, checking):
+        config.pluginmanager.register(module, module.__name__)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    session = config.stash.get(STASH_SESSION, None)
+    session = config.stash.get(STACK_SESSION, None)
     if session is not None:
         session.close()

@@ -1,4 +1,5 @@
-"""The fixtures a suite uses: ``stack``, ``http_client``, ``openai_client``, ``openapi_document``."""
+"""The fixtures a suite uses: ``stack``, ``http_client``, ``openai_client``, ``openapi_document``,
+``api_spec``. Clients report every exchange to the contract run, which checks it at the end of the test."""
 
 from __future__ import annotations
 
@@ -16,57 +17,80 @@ EXIT_USAGE = int(pytest.ExitCode.USAGE_ERROR)
 EXIT_TARGET = 3
 
 
-def _fail_session(error: HarnessError) -> None:
+def fail_session(error: HarnessError) -> None:
     code = EXIT_USAGE if isinstance(error, UsageError) else EXIT_TARGET
     pytest.exit(f"router harness: {error.render()}", returncode=code)
 
 
 @pytest.fixture(scope="session")
-def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """The running stack under test (base URL, mode, profile), started once per session."""
-    from . import STASH_SESSION
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+          inference_endpoint: Any) -> Iterator[RunningStack]:
+    """The running stack under test (base URL, mode, profile), started once per session, its inference
+    provider pointed at the record/replay endpoint."""
+    from . import STACK_SESSION
 
-    session = request.config.stash[STASH_SESSION]
+    session = request.config.stash[STACK_SESSION]
     state_dir = tmp_path_factory.mktemp("stack-state")
+    upstream = inference_endpoint.base_url if inference_endpoint is not None else None
     try:
-        running = session.start(state_dir, upstream_base_url="http://127.0.0.1:9/v1")
+        running = session.start(state_dir, upstream_base_url=upstream)
     except HarnessError as error:
-        _fail_session(error)
+        fail_session(error)
     yield running
     session.close()
 
 
 @pytest.fixture(scope="session")
-def http_client(stack: RunningStack) -> Iterator[Any]:
-    """An ``httpx.Client`` whose base URL is the stack."""
+def openapi_document(request: pytest.FixtureRequest, stack: RunningStack) -> dict[str, Any]:
+    """The app's OpenAPI document: ``--spec PATH`` if given, else the stack's ``/openapi.json``."""
     from harness.targets.clients import http_client as make
 
-    with make(stack) as client:
-        yield client
+    from . import SETTINGS
 
-
-@pytest.fixture(scope="session")
-def openai_client(stack: RunningStack) -> Iterator[Any]:
-    """The official ``openai`` SDK client pointed at the stack (in library mode too)."""
-    from harness.targets.clients import openai_client as make
-
-    client = make(stack)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="session")
-def openapi_document(request: pytest.FixtureRequest, http_client: Any) -> dict[str, Any]:
-    """The app's OpenAPI document: ``--spec PATH`` if given, else the stack's ``/openapi.json``."""
-    from . import _SPEC_PATH
-
-    path = request.config.stash[_SPEC_PATH]
+    path = request.config.stash[SETTINGS].spec_path
     if path is not None:
         import yaml
 
         text = path.read_text()
         return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    response = http_client.get("/openapi.json")
+    with make(stack) as client:
+        response = client.get("/openapi.json")
     if response.status_code != 200:
-        pytest.fail(f"GET /openapi.json answered {response.status_code}; pass --spec PATH to use a spec file instead")
+        fail_session(UsageError(f"GET /openapi.json answered {response.status_code}", value=stack.base_url,
+                                fix="pass --spec PATH to check against a spec file instead"))
     return response.json()
+
+
+@pytest.fixture(scope="session")
+def contract_run(request: pytest.FixtureRequest, stack: RunningStack, openapi_document: dict[str, Any]) -> Any:
+    """The contract checks of this session: the spec, the deviations, and every finding so far."""
+    from .checking import ContractRun, attach
+
+    run = ContractRun.create(request.config, stack, openapi_document)
+    attach(request.config, run)
+    return run
+
+
+@pytest.fixture(scope="session")
+def api_spec(contract_run: Any) -> Any:
+    """The indexed OpenAPI document (``harness.contract.ApiSpec``) the responses are checked against."""
+    return contract_run.spec
+
+
+@pytest.fixture(scope="session")
+def http_client(stack: RunningStack, contract_run: Any) -> Iterator[Any]:
+    """An ``httpx.Client`` whose base URL is the stack; every response is checked against the spec."""
+    from harness.targets.clients import http_client as make
+
+    with make(stack, on_exchange=contract_run.observe) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def openai_client(stack: RunningStack, contract_run: Any) -> Iterator[Any]:
+    """The official ``openai`` SDK client pointed at the stack (in library mode too); checked likewise."""
+    from harness.targets.clients import openai_client as make
+
+    client = make(stack, on_exchange=contract_run.observe)
+    yield client
+    client.close()

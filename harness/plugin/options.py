@@ -38,7 +38,21 @@ OPTIONS = (
            "OpenAPI document to check responses against (default: the stack's own /openapi.json)"),
     Option("--stack-startup-timeout", "HARNESS_STACK_STARTUP_TIMEOUT", "stack_startup_timeout", "120",
            "seconds to wait for the stack to become healthy"),
+    Option("--inference-mode", "HARNESS_INFERENCE_MODE", "inference_mode", "replay",
+           "where the app's inference answers come from: replay (cassettes; a miss fails the test), record, "
+           "record-if-missing (both forward to HARNESS_UPSTREAM_BASE_URL and store), live (no cassettes)"),
+    Option("--cassette-dir", "HARNESS_CASSETTE_DIR", "cassette_dir", "cassettes",
+           "directory of cassettes (relative paths are taken from the rootdir)"),
+    Option("--replay-speed", "HARNESS_REPLAY_SPEED", "replay_speed", "instant",
+           "instant (default) or recorded (streams replay at their recorded pace)"),
+    Option("--deviations", "HARNESS_DEVIATIONS", "deviations", "suites/deviations.yaml",
+           "the reviewed file of known deviations; matching findings are reported as expected failures"),
+    Option("--deleted-status", "HARNESS_DELETED_STATUS", "deleted_status", "404",
+           "the status a deleted resource must answer on GET and on a second DELETE"),
+    Option("--missing-event-field", "HARNESS_MISSING_EVENT_FIELD", "missing_event_field", "warning",
+           "how an SSE event without an `event:` line is reported: warning, error or off"),
 )
+BY_FLAG = {option.flag: option for option in OPTIONS}
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -68,6 +82,21 @@ def resolve_float(config: pytest.Config, option: Option) -> float:
     except (TypeError, ValueError):
         raise UsageError(f"{option.flag} must be a positive number of seconds", value=raw,
                          allowed="a number > 0", fix=f"e.g. {option.flag}=180") from None
+
+
+def resolve_int(config: pytest.Config, option: Option) -> int:
+    raw = resolve(config, option)
+    try:
+        return int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise UsageError(f"{option.flag} must be a whole number", value=raw, allowed="an integer",
+                         fix=f"e.g. {option.flag}={option.default}") from None
+
+
+def resolve_rooted(config: pytest.Config, option: Option) -> Path:
+    """A path that may not exist yet; relative values are taken from the rootdir."""
+    path = Path(resolve(config, option) or "").expanduser()
+    return path if path.is_absolute() else Path(config.rootpath) / path
 
 
 def resolve_path(config: pytest.Config, option: Option) -> Path | None:

@@ -58,7 +58,7 @@ class ReplayEndpoint:
         self.rules = MatchRules.load(rules).with_secrets([upstream.api_key if upstream else None])
         self.library = self._load_library()
         self.source: AnswerSource = source or self._source_for_mode()
-        self._models_source = UpstreamSource(self.upstream) if self.upstream and self.mode in (InferenceMode.RECORD, InferenceMode.LIVE) else None
+        self._models_source = UpstreamSource(self.upstream) if self.upstream and self.mode.needs_upstream else None
         self._server = LoopbackServer(self._app, host)
         self._current_test: str | None = None
         self._lock = threading.Lock()

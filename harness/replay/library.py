@@ -149,10 +149,18 @@ class CassetteLibrary:
         pool = same_model or candidates
 
         def matcher(entry: Entry) -> difflib.SequenceMatcher:
-            return difflib.SequenceMatcher(None, request.body, entry.canonical.body, autojunk=False)
+            # compared line by line (pretty JSON): what the diff shows, and fast even for large bodies
+            return difflib.SequenceMatcher(None, request.lines, entry.canonical.lines)
+
+        def changed_text_similarity(entry: Entry) -> float:
+            # ties (e.g. one differing prompt line each) go to the recording whose changed lines are closest
+            ours, theirs = set(request.lines), set(entry.canonical.lines)
+            a = "\n".join(line for line in request.lines if line not in theirs)[:2000]
+            b = "\n".join(line for line in entry.canonical.lines if line not in ours)[:2000]
+            return difflib.SequenceMatcher(None, a, b).ratio()
 
         rough = sorted(pool, key=lambda e: matcher(e).quick_ratio(), reverse=True)[:8]
-        return max(rough, key=lambda e: matcher(e).ratio())
+        return max(rough, key=lambda e: (round(matcher(e).ratio(), 6), changed_text_similarity(e)))
 
     def _index(self, entry: Entry) -> None:
         previous = self._entries.get(entry.key)

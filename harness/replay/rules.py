@@ -36,12 +36,16 @@ class CanonicalRequest:
 
     def pretty(self) -> str:
         """The canonical request as a person reads it (used for the nearest-recording diff)."""
+        return "\n".join(self.lines) + "\n"
+
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
         head = f"{self.method} {self.path}"
         try:
             body = json.dumps(json.loads(self.body), indent=2, sort_keys=True, ensure_ascii=False)
         except ValueError:
             body = self.body
-        return f"{head}\n{body}\n" if body else head + "\n"
+        return (head, *body.splitlines())
 
 
 @dataclass(frozen=True)

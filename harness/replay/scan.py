@@ -62,11 +62,14 @@ def _header_findings(path: Path, lines: list[str], number: int, redactor: Redact
     match = _HEADER_LINE.match(lines[number - 1])
     if not match or not redactor.is_secret_header(match["name"]):
         return
-    value, at = _strip(match["value"]), number
-    if value in ("", "[") and number < len(lines):  # the value is on the next line (block or JSON list)
+    raw, at = match["value"].strip(), number
+    if raw in ("", "[") and number < len(lines):  # the value is on the next line (block or JSON list)
         at = number + 1
-        value = _strip(lines[number])
-    if value and value != redactor.placeholder and not value.startswith(("{", "]")):
+        raw = lines[number].strip()
+    if raw.startswith(("{", "]")):  # a mapping (e.g. a JSON schema property named "authorization"), not a value
+        return
+    value = _strip(raw)
+    if value and value != redactor.placeholder:
         column = lines[at - 1].find(value[:1]) + 1 if value else 1
         yield SecretFinding(path, at, max(column, 1), f"{match['name'].lower()} header not redacted", _mask(value))
 

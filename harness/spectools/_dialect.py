@@ -10,21 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from ._load import Spec
-from ._walk import DATA_KEYS
+from ._walk import is_data
 
 
 def json_schema_document(spec: Spec) -> dict[str, Any]:
     return _convert(spec.doc) if spec.is_30 else spec.doc
 
 
-def _convert(node: Any) -> Any:
+def _convert(node: Any, parent_key: str | None = None) -> Any:
     if isinstance(node, list):
-        return [_convert(v) for v in node]
+        return [_convert(v, parent_key) for v in node]
     if not isinstance(node, dict):
         return node
     if isinstance(node.get("$ref"), str):
         return {"$ref": node["$ref"]}
-    out = {k: (v if k in DATA_KEYS else _convert(v)) for k, v in node.items()}
+    out = {k: (v if is_data(k, v, parent_key) else _convert(v, k)) for k, v in node.items()}
     for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         if isinstance(out.get(flag), bool):
             if out.pop(flag) and bound in out:

@@ -4,8 +4,11 @@ bodies (direction ``request``) and responses (direction ``response``) compared t
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
+
+from harness.core.errors import SpecError
 
 from . import _pointer
 from ._diff_schema import SchemaDiff
@@ -31,6 +34,16 @@ class _Walker:
         self.found: dict[tuple, Change] = {}
 
     def run(self) -> list[Change]:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20_000))  # the schema walk recurses once per nesting level
+        try:
+            return self._run()
+        except RecursionError:
+            raise SpecError("the schemas nest too deeply to compare", value=f"{self.old.source} → {self.new.source}", fix="report this spec pair; it nests deeper than 20,000 levels") from None
+        finally:
+            sys.setrecursionlimit(limit)
+
+    def _run(self) -> list[Change]:
         ops_old, ops_new = _operations(self.old.doc), _operations(self.new.doc)
         for key in sorted(ops_old.keys() | ops_new.keys()):
             method, _ = key
@@ -163,7 +176,9 @@ class _Walker:
 def _operations(doc: dict) -> dict[tuple[str, str], tuple[str, dict, dict]]:
     out = {}
     paths = doc.get("paths") or {}
+    resolver = Resolver(doc)
     for path, item in paths.items():
+        item, _ = _deref(resolver, item, _pointer.join("/paths", path))  # 3.1 path items may be $refs
         if not isinstance(item, dict):
             continue
         template = _PARAM.sub("{}", path)
@@ -194,8 +209,8 @@ def _broken_response(label, status, o_raw, n_raw, o_resp, n_resp, n_at, o_at) ->
     """One change per broken reference (not per operation): the pointers are the response components."""
     o_ref = o_raw.get("$ref") if isinstance(o_raw, dict) else None
     n_ref = n_raw.get("$ref") if isinstance(n_raw, dict) else None
-    if o_resp is None and n_resp is None:
-        return []
+    if (o_resp is None and n_resp is None) or (n_resp is None and not isinstance(n_ref, str)) or (o_resp is None and not isinstance(o_ref, str)):
+        return []  # nothing comparable (lint reports dangling refs and malformed responses)
     if n_resp is None:
         target = _pointer.from_ref(n_ref) if isinstance(n_ref, str) else None
         return [Change("response-unresolvable", W, target or n_at, f"`{n_ref}` does not resolve in the new spec (it did in the old one): response {status} of these operations cannot be compared",

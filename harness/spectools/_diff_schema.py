@@ -5,6 +5,7 @@ clients. ``$ref``s are resolved on both sides; each pair of schemas is compared 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from ._labels import label
 from ._load import Spec
 from ._model import Change, Impact
 from ._refs import Resolver
-from ._unions import Union, allowed_values, describe, is_null_schema, is_union, object_view, types_of, union_at
+from ._unions import Union, allowed_values, is_null_schema, is_union, object_view, types_of, union_at
 
 B, W, I = Impact.BREAKING, Impact.WARNING, Impact.INFO
 
@@ -49,6 +50,7 @@ class SchemaDiff:
     def compare(self, o: Any, o_ptr: str, n: Any, n_ptr: str, direction: str) -> list[Change]:
         o_node, o_at = self.old.deref(o, o_ptr)
         n_node, n_at = self.new.deref(n, n_ptr)
+        o_node, n_node = _as_schema(o_node), _as_schema(n_node)
         if o_node is None or n_node is None:
             return self._broken(o, o_at, n, n_at, o_node, n_node, direction)
         key = (o_at, n_at, direction)
@@ -227,7 +229,7 @@ class SchemaDiff:
             else:
                 tighter = b > a if lower else b < a
             where = label(n_ptr)
-            text = f"{where} {key} {'added' if a is None else 'removed' if b is None else 'changed'}: {a} → {b}"
+            text = f"{where}: {key} {b} added" if a is None else f"{where}: {key} {a} removed" if b is None else f"{where}: {key} {a} → {b}"
             if tighter:
                 out.append(Change(f"{d}-constraint-tightened", impact(d, request=B, response=I), n_ptr, text, "clients sending values outside the new bound are rejected" if d == "request" else "", d, o_ptr, details={"keyword": key, "old": a, "new": b}))
             else:
@@ -246,23 +248,23 @@ class SchemaDiff:
         return [Change(f"{d}-schema-now-resolvable", I, n_ptr, f"{label(n_ptr)} resolves now (`{o_ref}` did not resolve in the old spec); not compared", "", d, None)]
 
 
+def _as_schema(node: Any) -> Any:
+    """OpenAPI 3.1 boolean schemas as objects: `true` accepts anything, `false` nothing."""
+    if node is True:
+        return {}
+    if node is False:
+        return {"not": {}}
+    return node if isinstance(node, dict) else None
+
+
 def _types(types: set[str]) -> str:
     return "/".join(sorted(types))
 
 
 def _values(values: list) -> str:
-    import json
-
     shown = ", ".join(json.dumps(v) for v in values[:8])
     return shown + (f" and {len(values) - 8} more" if len(values) > 8 else "")
 
 
 def _number(value: Any) -> float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def name_of(node: Any, pointer: str) -> str:
-    parts = _pointer.split(pointer)
-    if len(parts) == 3 and parts[0] == "components":
-        return parts[2]
-    return describe(node)

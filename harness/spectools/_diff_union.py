@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import _pointer
-from ._labels import label
+from ._labels import label, name_of
 from ._model import Change, Impact
 from ._refs import Resolver
 from ._unions import NO_VALUE, Union, Variant, allowed_values, fixed_value, mapping_target, object_view, types_of
@@ -76,6 +76,15 @@ def both_unions(sd, os, ns, d: str) -> list[Change]:
     where = label(ns.pointer)
     for a, b in matched:
         out += sd.compare(a.node, a.target, b.node, b.target, d)
+    # a second listing of a variant that is already matched adds no type (lint: union-duplicate-variant)
+    doubled = [v for v in added if v.target in {b.target for _, b in matched}]
+    undoubled = [v for v in removed if v.target in {a.target for a, _ in matched}]
+    added = [v for v in added if v not in doubled]
+    removed = [v for v in removed if v not in undoubled]
+    if doubled or undoubled:
+        what = (f"now lists {', '.join(v.name for v in doubled)} twice" if doubled else "") + ("; " if doubled and undoubled else "") + (f"no longer lists {', '.join(v.name for v in undoubled)} twice" if undoubled else "")
+        out.append(Change(f"{d}-union-duplicate-changed", I, ns.pointer, f"{where} {what}; the set of accepted types is the same",
+                          "a variant listed twice breaks SDK generation (see `harness spec lint`)" if doubled else "", d, os.pointer))
     if added:
         names = ", ".join(_with_tag(nu, v, sd.new) for v in added)
         out.append(Change(f"{d}-union-variant-added", I if d == "request" else B, ns.pointer,
@@ -110,6 +119,9 @@ def match(sd, ou: Union, nu: Union) -> tuple[list[tuple[Variant, Variant]], list
         for a in list(olds):
             for k in key_old(a):
                 candidates = [v for v in index.get(k, []) if v in news]
+                if len(candidates) > 1:  # a variant listed twice (see lint's union-duplicate-variant): pair in order
+                    same = [v for v in candidates if v.target == a.target]
+                    candidates = same[:1] or (candidates[:1] if len({v.target for v in candidates}) == 1 else [])
                 if len(candidates) == 1:
                     pairs.append((a, candidates[0]))
                     olds.remove(a)
@@ -119,8 +131,8 @@ def match(sd, ou: Union, nu: Union) -> tuple[list[tuple[Variant, Variant]], list
     take(lambda v: _tags(ou, v, sd.old, prop), lambda v: _tags(nu, v, sd.new, prop))
     take(lambda v: [v.target] if v.ref else [], lambda v: [v.target] if v.ref else [])
     take(lambda v: [_SUFFIX.sub("", v.name)] if v.ref else [], lambda v: [_SUFFIX.sub("", v.name)] if v.ref else [])
-    take(lambda v: [_shape(v.node, sd.old)], lambda v: [_shape(v.node, sd.new)])
-    take(lambda v: [_kind_key(v)], lambda v: [_kind_key(v)])
+    take(lambda v: [] if v.ref else [_shape(v.node, sd.old)], lambda v: [] if v.ref else [_shape(v.node, sd.new)])
+    take(_kind_key, _kind_key)
     if len(olds) == 1 and len(news) == 1 and not olds[0].ref and not news[0].ref:
         pairs.append((olds.pop(), news.pop()))  # the one inline variant left on each side
     return pairs, olds, news
@@ -249,12 +261,11 @@ def _shape(node: Any, resolver: Resolver, depth: int = 0) -> str:
     return "/".join(types) or "any"
 
 
-def _kind_key(v: Variant) -> str:
+def _kind_key(v: Variant) -> list[str]:
+    """Inline scalars and arrays match by JSON type when that is unique on both sides."""
     types = sorted(types_of(v.node))
-    return "types:" + "/".join(types) if types and "object" not in types else f"inline:{v.pointer}"
+    return ["types:" + "/".join(types)] if types and "object" not in types and not v.ref else []
 
 
 def _name(node: Any, pointer: str) -> str:
-    from ._diff_schema import name_of
-
     return name_of(node, pointer)

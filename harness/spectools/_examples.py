@@ -115,7 +115,7 @@ class _Builder:
         low = int(schema.get("minLength") or 0)
         high = schema.get("maxLength")
         tries = [_FORMATS[schema["format"]]] if schema.get("format") in _FORMATS else []
-        tries += [t for t in _STRING_TRIES] + ["a" * low]
+        tries += ["a" * low, *_STRING_TRIES]
         pattern = schema.get("pattern")
         for text in tries:
             if len(text) < low or (high is not None and len(text) > high):

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import _pointer
+from ._unions import describe
 
 _SKIP = {"schema", "content"}
 
@@ -63,3 +66,11 @@ def _schema_path(rest: list[str]) -> str:
             out += "/" + token
         i += 1
     return out
+
+
+def name_of(node: Any, pointer: str) -> str:
+    """The component name for a component's pointer, else a short description of the schema."""
+    parts = _pointer.split(pointer)
+    if len(parts) == 3 and parts[0] == "components":
+        return parts[2]
+    return describe(node)

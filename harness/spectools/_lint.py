@@ -13,7 +13,7 @@ from ._context import LintContext
 from ._load import Spec, load_spec
 from ._model import Finding
 from ._rules import FAMILIES, RULES
-from ._suppressions import Suppression, Suppressions, load_suppressions
+from ._suppressions import Suppression, Suppressions, load_suppressions, partition
 
 
 @dataclass
@@ -43,17 +43,9 @@ def lint_report(spec: Spec | dict | str | Path, suppressions: Suppressions | str
             continue
         everything.extend(f for f in run(ctx) if f.rule in wanted)
     everything.sort(key=Finding.sort_key)
-    report = LintReport(spec, [], stats=ctx.stats)
-    used: set[int] = set()
-    for item in everything:
-        entry = accepted.match(item.rule, item.pointer)
-        if entry is None:
-            report.findings.append(item)
-        else:
-            report.suppressed.append((item, entry))
-            used.add(id(entry))
-    report.unused = [e for e in accepted.entries if id(e) not in used and (e.rule is None or e.rule in wanted or "*" in e.rule)]
-    return report
+    split = partition(everything, accepted)
+    unused = [e for e in split.unused if e.rule is None or e.rule in wanted or "*" in e.rule]
+    return LintReport(spec, split.kept, split.suppressed, unused, ctx.stats)
 
 
 def lint(spec: Spec | dict | str | Path, suppressions: Suppressions | str | Path | list | dict | None = None, rules: Iterable[str] | None = None) -> list[Finding]:

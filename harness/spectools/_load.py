@@ -38,7 +38,7 @@ def load_spec(source: Spec | dict | str | Path) -> Spec:
     if isinstance(source, Spec):
         return source
     if isinstance(source, dict):
-        return _checked(source, "<dict>")
+        return _checked(_str_keys(source) if _has_other_keys(source) else source, "<dict>")
     if isinstance(source, (str, Path)):
         name = str(source)
         text = _read_git(name) if name.startswith(GIT_PREFIX) else _read_file(Path(name))
@@ -85,6 +85,8 @@ def _parse(text: str, name: str) -> Any:
             pass  # YAML flow style also starts with "{"; let the YAML parser report
     try:
         return _str_keys(yaml.load(text, Loader=_YamlLoader))
+    except RecursionError:
+        raise SpecError(f"{name} nests too deeply (a YAML alias that contains itself?)", value=name, allowed=ALLOWED, fix="remove the self-referencing YAML anchor") from None
     except yaml.YAMLError as error:
         where = ""
         mark = getattr(error, "problem_mark", None)
@@ -101,6 +103,20 @@ def _str_keys(node: Any) -> Any:
     if isinstance(node, list):
         return [_str_keys(v) for v in node]
     return node
+
+
+def _has_other_keys(node: Any) -> bool:
+    """A dict from ``yaml.safe_load`` may hold int keys (`200:`); JSON-loaded dicts never do."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if not all(isinstance(k, str) for k in current):
+                return True
+            stack.extend(v for v in current.values() if isinstance(v, (dict, list)))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, (dict, list)))
+    return False
 
 
 def _checked(doc: Any, name: str) -> Spec:

@@ -24,7 +24,10 @@ _SAFE = "/~:@!$&'()*+,;=-._"
 class OverlapFinder:
     def __init__(self, spec: Spec) -> None:
         self.doc = json_schema_document(spec)
-        self.registry = jsonschema_rs.Registry([(BASE, self.doc)], draft=jsonschema_rs.Draft202012)
+        try:
+            self.registry = jsonschema_rs.Registry([(BASE, self.doc)], draft=jsonschema_rs.Draft202012)
+        except Exception:  # noqa: BLE001 - a document jsonschema-rs cannot index: no overlap check, counted
+            self.registry = None
         self._canonical: dict[str, Any] = {}
         self._validators: dict[str, Any] = {}
         self._required: dict[str, Any] = {}
@@ -33,6 +36,9 @@ class OverlapFinder:
 
     def witness(self, a: str, b: str, require: str | None = None) -> Any:
         """An instance valid under the schemas at pointers ``a`` and ``b`` (and carrying ``require``), or NOTHING."""
+        if self.registry is None:
+            self.unreadable += 1
+            return NOTHING
         ca, cb = self._canon(a), self._canon(b)
         if ca is None or cb is None:
             return NOTHING

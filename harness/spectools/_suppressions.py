@@ -43,6 +43,29 @@ class Suppressions:
         return None
 
 
+@dataclass
+class Partition:
+    """Items split by a suppressions file: kept, suppressed (with the entry that matched), and entries
+    that matched nothing (stale entries a reviewer should delete)."""
+
+    kept: list
+    suppressed: list[tuple[Any, Suppression]]
+    unused: list[Suppression]
+
+
+def partition(items: list, suppressions: Suppressions) -> Partition:
+    """Split findings or changes (anything with ``rule`` and ``pointer``)."""
+    kept, suppressed, used = [], [], set()
+    for item in items:
+        entry = suppressions.match(item.rule, item.pointer)
+        if entry is None:
+            kept.append(item)
+        else:
+            suppressed.append((item, entry))
+            used.add(id(entry))
+    return Partition(kept, suppressed, [e for e in suppressions.entries if id(e) not in used])
+
+
 def load_suppressions(source: Suppressions | str | Path | list | dict | None) -> Suppressions:
     if source is None:
         return Suppressions()

@@ -18,6 +18,21 @@ _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSch
 DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum", "x-examples"})
 
 
+_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas", "responses", "parameters", "headers", "examples"})
+
+
+def is_data(key: str, value: Any, parent_key: str | None) -> bool:
+    """Whether ``key: value`` (inside a mapping found under ``parent_key``) holds instance data.
+    ``responses.default`` is a response, and a media type's ``examples`` map holds Example Objects."""
+    if key not in DATA_KEYS or parent_key in _NAMED:
+        return False  # a property, component or status *named* like a keyword
+    if key == "default" and parent_key == "responses":
+        return False
+    if key == "examples" and isinstance(value, dict):
+        return False
+    return True
+
+
 def subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
     """Direct subschemas of ``schema`` with their pointers (not following ``$ref``)."""
     if not isinstance(schema, dict):
@@ -91,21 +106,21 @@ def every_schema(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
 
 def iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     """Every ``$ref`` in the document as ``(pointer of the object holding it, ref)``, skipping instance data."""
-    stack = [(pointer, node)]
+    stack: list[tuple[str, Any, str | None]] = [(pointer, node, None)]
     while stack:
-        ptr, current = stack.pop()
+        ptr, current, parent_key = stack.pop()
         if isinstance(current, dict):
             ref = current.get("$ref")
             if isinstance(ref, str):
                 yield ptr, ref
             for key, value in current.items():
-                if key in DATA_KEYS or not isinstance(value, (dict, list)):
+                if not isinstance(value, (dict, list)) or is_data(key, value, parent_key):
                     continue
-                stack.append((_pointer.join(ptr, key), value))
+                stack.append((_pointer.join(ptr, key), value, key))
         elif isinstance(current, list):
             for i, value in enumerate(current):
                 if isinstance(value, (dict, list)):
-                    stack.append((_pointer.join(ptr, i), value))
+                    stack.append((_pointer.join(ptr, i), value, parent_key))
 
 
 def _items(mapping: Any) -> Iterator[tuple[str, Any]]:

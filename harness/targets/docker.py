@@ -18,10 +18,13 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import tempfile
+import threading
 import urllib.parse
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -182,6 +185,22 @@ def _process_start(pid: int) -> str:
     return stat.rsplit(")", 1)[-1].split()[19]  # field 22, counted after the command name
 
 
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, then raise it (only the main thread can; elsewhere, no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def _owner_labels() -> dict[str, str]:
     return {
         LABEL_SESSION: SESSION_ID,
@@ -211,6 +230,7 @@ class DockerTarget:
         self.port = port
         self.health_timeout = health_timeout
         self.container: Container | None = None
+        self._name: str | None = None
         self._config_dir: Path | None = None
         self._kept_log = ""
 
@@ -224,7 +244,8 @@ class DockerTarget:
         try:
             self._config_dir = Path(tempfile.mkdtemp(prefix="router-harness-docker-"))
             loopback_config(self.config, self._config_dir / "config.yaml", port).chmod(0o644)
-            self.container = self._start(client, port)
+            with _sigint_deferred():  # a container created but not yet known here could not be removed
+                self.container = self._start(client, port)
             problem = wait_healthy(base_url, deadline_s=self.health_timeout, still_starting=self._exited)
             if problem:
                 raise self._failure(problem)
@@ -258,6 +279,7 @@ class DockerTarget:
         state_dir = str(self.env.state_dir)
         Path(state_dir).mkdir(parents=True, exist_ok=True)
         command = ["ogx", "run", f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", "--port", str(port), "--insecure"]
+        self._name = f"router-harness-{SESSION_ID[:8]}-{port}"
         return client.containers.run(
             self.image,
             command=command,
@@ -272,7 +294,7 @@ class DockerTarget:
                 state_dir: {"bind": state_dir, "mode": "rw"},
             },
             labels=_owner_labels(),
-            name=f"router-harness-{SESSION_ID[:8]}-{port}",
+            name=self._name,
         )
 
     def _exited(self) -> str | None:
@@ -295,7 +317,7 @@ class DockerTarget:
             allowed="an image whose `ogx run` serves the config",
             fix="read the container log below; check the stack config, or raise the deadline with "
             "--stack-startup-timeout",
-            log_tail=self.log_tail(60),
+            log_tail=self.log_tail(60) or "(the container printed nothing)",
         )
 
     def _profile(self, client: docker.DockerClient) -> str:
@@ -306,6 +328,10 @@ class DockerTarget:
         import docker
 
         container, self.container = self.container, None
+        if container is None and self._name is not None:  # started, but the start call did not return
+            with contextlib.suppress(docker.errors.APIError):
+                container = ensure_engine().containers.get(self._name)
+        self._name = None
         if container is not None:
             with contextlib.suppress(docker.errors.APIError):
                 self._kept_log = container.logs(tail=LOG_LINES_KEPT).decode("utf-8", "replace")

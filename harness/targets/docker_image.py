@@ -43,6 +43,7 @@ BUILD_SCRIPT_VERSION = "1"
 REPOSITORY_PREFIX = "router-harness/"
 BASE_REPOSITORY = "router-harness/debian-base"
 LABEL_PREFIX = "router-harness."
+BUILD_TIMEOUT_S = 3600
 
 DEBIAN_SUITE = "trixie"
 DEBIAN_PACKAGES = ("python3", "python3-venv", "ca-certificates")
@@ -364,6 +365,7 @@ def _import_base(client: docker.DockerClient, recipe: ImageRecipe, tarball: Path
 
 def _build_app_image(client: docker.DockerClient, recipe: ImageRecipe) -> None:
     import docker
+    import requests
 
     logfile = cache_dir() / f"build-{recipe.profile}-{recipe.version}.log"
     with tempfile.TemporaryDirectory(prefix="build-context-", dir=cache_dir()) as context:
@@ -379,14 +381,15 @@ def _build_app_image(client: docker.DockerClient, recipe: ImageRecipe) -> None:
                     rm=True,
                     forcerm=True,
                     decode=True,
+                    timeout=BUILD_TIMEOUT_S,  # steps such as copying the stack between stages print nothing
                 )
                 for chunk in stream:
                     out.write(chunk.get("stream", "") or "")
                     if "error" in chunk:
                         error = chunk["error"]
                         out.write(f"ERROR: {error}\n")
-            except docker.errors.APIError as api_error:
-                error = str(api_error)
+            except (docker.errors.DockerException, requests.exceptions.RequestException) as api_error:
+                error = f"{type(api_error).__name__}: {api_error}"
                 out.write(f"ERROR: {error}\n")
     if error is not None or not _image_exists(client, recipe.tag()):
         raise TargetError(

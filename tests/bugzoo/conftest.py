@@ -1,6 +1,6 @@
 """The bug zoo's ledger and its line in the terminal summary:
 
-    bug zoo: caught X of Y seeded bugs; clean apps raised N findings
+bug zoo: caught X of Y seeded bugs; clean apps raised N findings
 """
 
 from __future__ import annotations

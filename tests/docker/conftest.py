@@ -15,7 +15,6 @@ from harness.core.errors import TargetError
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLAY_STACK = ROOT / "suites" / "stacks" / "replay.yaml"
-NOTHING_LISTENS = "http://127.0.0.1:9/v1"  # the discard port: the app's model listing fails, only a warning
 
 
 @pytest.fixture(scope="session")

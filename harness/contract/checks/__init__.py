@@ -1,3 +1,12 @@
 """Every check, registered in ``harness.core.registry.checks`` on import. One module per subject."""
 
-from . import conformance, deletion, errors, responses_stream, spec_refs, sse_wire, stream_schema  # noqa: F401
+from . import (  # noqa: F401
+    conformance,
+    deletion,
+    errors,
+    responses_deltas,
+    responses_stream,
+    spec_document,
+    sse_wire,
+    stream_schema,
+)

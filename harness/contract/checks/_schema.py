@@ -40,7 +40,9 @@ def parse_json(ctx: CheckContext, check: str) -> Any:
     try:
         return json.loads(body)
     except ValueError as error:
-        raise ctx.failure(check, f"the body is not valid JSON although it is sent as {ctx.exchange.response.content_type}: {error}") from None
+        raise ctx.failure(
+            check, f"the body is not valid JSON although it is sent as {ctx.exchange.response.content_type}: {error}"
+        ) from None
 
 
 def schema_evidence(errors: list[SchemaError], media: MediaSpec, limit: int = 8) -> Evidence:

@@ -18,7 +18,9 @@ def operation_declared(ctx: CheckContext, exchange) -> None:
         raise ctx.failure(
             "operation_declared",
             f"{request.method.upper()} {request.url} matches no operation of the spec",
-            Evidence("spec", f"{ctx.spec.source}: {len(ctx.spec.operations)} operations; none has this method and path"),
+            Evidence(
+                "spec", f"{ctx.spec.source}: {len(ctx.spec.operations)} operations; none has this method and path"
+            ),
         )
 
 
@@ -79,4 +81,5 @@ def not_a_server_error(ctx: CheckContext, exchange) -> None:
     """The app does not answer 5xx (declared or not: a 5xx is a bug or a broken dependency)."""
     status = exchange.response.status
     if status >= 500:
-        raise ctx.failure("not_a_server_error", f"server error {status}")
+        request = exchange.request
+        raise ctx.failure("not_a_server_error", f"server error {status} from {request.method.upper()} {request.url}")

@@ -32,7 +32,8 @@ def delete_returns_deletion_object(ctx: CheckContext, scenario) -> None:
     if step is None:
         raise CheckSkipped("")
     fail = lambda title, *ev: ctx.failure(  # noqa: E731
-        "delete_returns_deletion_object", title, *_evidence(step), *ev, requests=_requests(step), operation=op.key)
+        "delete_returns_deletion_object", title, *_evidence(step), *ev, requests=_requests(step), operation=op.key
+    )
     if not 200 <= step.status < 300:
         raise fail(f"DELETE {scenario.item_path} answered {step.status}, not a success")
     declared = op.response_for(step.status)

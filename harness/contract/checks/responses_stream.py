@@ -2,37 +2,27 @@
 
 ``response.created`` first; exactly one terminal event and nothing after it; ``sequence_number``
 strictly increasing; one response id throughout; each output item opened before its parts and deltas
-and closed after them; text deltas adding up to the ``done`` text and the final response's text;
-function-call argument deltas adding up to valid JSON. Each rule is its own check.
+and closed after them. Each rule is its own check; the deltas' sums are in ``responses_deltas``.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from harness.core.failure import CheckSkipped, Evidence
 from harness.core.registry import checks
 
-from ..context import CheckContext, StreamView, excerpt, stream_excerpt
+from ..context import CheckContext, StreamView, stream_excerpt
 from ..sse import SseEvent
 
 Typed = list[tuple[SseEvent, dict[str, Any]]]
 
-# (delta event, done event, field in the done event and in the content part, content part type)
-TEXT_KINDS = (
-    ("response.output_text.delta", "response.output_text.done", "text", "output_text"),
-    ("response.refusal.delta", "response.refusal.done", "refusal", "refusal"),
-    ("response.reasoning_text.delta", "response.reasoning_text.done", "text", "reasoning_text"),
-)
-ARGUMENT_KINDS = (
-    ("response.function_call_arguments.delta", "response.function_call_arguments.done"),
-    ("response.mcp_call.arguments.delta", "response.mcp_call.arguments.done"),
-)
 
-
-def _typed(stream: StreamView) -> Typed:
-    if not stream.is_responses_stream:
+def _typed(ctx: CheckContext, stream: StreamView) -> Typed:
+    """The typed events of a Responses stream: one whose events say ``response.*``, or any stream from
+    an operation on ``.../responses`` (an app that streams only an ``error`` is still judged)."""
+    on_responses = ctx.operation is not None and ctx.operation.path.rstrip("/").endswith("/responses")
+    if not (stream.typed and (stream.is_responses_stream or on_responses)):
         raise CheckSkipped("not a Responses stream")
     return stream.typed
 
@@ -51,7 +41,7 @@ def _final_response(ctx: CheckContext, typed: Typed) -> dict[str, Any] | None:
 @checks.register("responses_stream_created_first", kind="stream")
 def created_first(ctx: CheckContext, stream: StreamView) -> None:
     """A Responses stream starts with ``response.created``, sent once."""
-    typed = _typed(stream)
+    typed = _typed(ctx, stream)
     event, value = typed[0]
     if value["type"] != "response.created":
         raise ctx.failure(
@@ -73,7 +63,7 @@ def created_first(ctx: CheckContext, stream: StreamView) -> None:
 @checks.register("responses_stream_terminal_event", kind="stream")
 def terminal_event(ctx: CheckContext, stream: StreamView) -> None:
     """Exactly one terminal event (completed/failed/incomplete), and nothing after it."""
-    typed = _typed(stream)
+    typed = _typed(ctx, stream)
     terminals = [(e, v) for e, v in typed if v["type"] in ctx.options.terminal_events]
     names = "/".join(t.rsplit(".", 1)[-1] for t in ctx.options.terminal_events)
     if not terminals:
@@ -82,8 +72,12 @@ def terminal_event(ctx: CheckContext, stream: StreamView) -> None:
             title = f"the stream ended with an 'error' event ({value.get('message')!r}) and no terminal event ({names})"
         else:
             title = f"the stream ended without a terminal event ({names}); the last event is {_label(event, value)}"
-        raise ctx.failure("responses_stream_terminal_event", title,
-                          stream_excerpt([e for e, _ in typed[-3:]], label="last events"), with_response=False)
+        raise ctx.failure(
+            "responses_stream_terminal_event",
+            title,
+            stream_excerpt([e for e, _ in typed[-3:]], label="last events"),
+            with_response=False,
+        )
     if len(terminals) > 1:
         raise ctx.failure(
             "responses_stream_terminal_event",
@@ -105,7 +99,7 @@ def terminal_event(ctx: CheckContext, stream: StreamView) -> None:
 @checks.register("responses_stream_sequence_numbers", kind="stream")
 def sequence_numbers(ctx: CheckContext, stream: StreamView) -> None:
     """``sequence_number`` increases strictly from event to event."""
-    typed = _typed(stream)
+    typed = _typed(ctx, stream)
     previous: tuple[SseEvent, dict[str, Any]] | None = None
     wrong = []
     for event, value in typed:
@@ -129,7 +123,7 @@ def sequence_numbers(ctx: CheckContext, stream: StreamView) -> None:
 @checks.register("responses_stream_response_id", kind="stream")
 def response_id(ctx: CheckContext, stream: StreamView) -> None:
     """Every event names the same response id (``response.id`` and ``response_id``)."""
-    typed = _typed(stream)
+    typed = _typed(ctx, stream)
     seen: list[tuple[SseEvent, dict[str, Any], str, Any]] = []
     for event, value in typed:
         if isinstance(value.get("response"), dict) and "id" in value["response"]:
@@ -187,16 +181,24 @@ class _Lifecycle:
         item_id, kind = value["item_id"], value["type"]
         state = self.items.get(item_id)
         if state is None:
-            self.problems.append((f"{_label(event, value)} for item {item_id} comes before its output_item.added", [event]))
+            self.problems.append(
+                (f"{_label(event, value)} for item {item_id} comes before its output_item.added", [event])
+            )
             return
         if state["done"] is not None:
-            self.problems.append((f"{_label(event, value)} for item {item_id} comes after its output_item.done",
-                                  [state["done"], event]))
+            self.problems.append(
+                (f"{_label(event, value)} for item {item_id} comes after its output_item.done", [state["done"], event])
+            )
             return
         index = value.get("output_index")
         if index is not None and state["output_index"] is not None and index != state["output_index"]:
-            self.problems.append((f"{_label(event, value)} has output_index {index}, but item {item_id} was added "
-                                  f"at output_index {state['output_index']}", [state["added"], event]))
+            self.problems.append(
+                (
+                    f"{_label(event, value)} has output_index {index}, but item {item_id} was added "
+                    f"at output_index {state['output_index']}",
+                    [state["added"], event],
+                )
+            )
         if "content_index" in value:
             self._part(event, value, (item_id, value["content_index"]), kind)
 
@@ -211,8 +213,9 @@ class _Lifecycle:
         elif part is None:
             self.problems.append((f"{_label(event, value)} for {where} comes before its content_part.added", [event]))
         elif part["done"] is not None:
-            self.problems.append((f"{_label(event, value)} for {where} comes after its content_part.done",
-                                  [part["done"], event]))
+            self.problems.append(
+                (f"{_label(event, value)} for {where} comes after its content_part.done", [part["done"], event])
+            )
         elif kind == "response.content_part.done":
             part["done"] = event
 
@@ -230,7 +233,7 @@ class _Lifecycle:
 @checks.register("responses_stream_item_lifecycle", kind="stream")
 def item_lifecycle(ctx: CheckContext, stream: StreamView) -> None:
     """Each output item is opened before its parts and deltas and closed after them (all closed on completion)."""
-    typed = _typed(stream)
+    typed = _typed(ctx, stream)
     life = _Lifecycle()
     for event, value in typed:
         life.feed(event, value)
@@ -247,119 +250,3 @@ def item_lifecycle(ctx: CheckContext, stream: StreamView) -> None:
             Evidence("all lifecycle problems", detail),
             with_response=False,
         )
-
-
-def _content_text(item: Any, index: Any, part_type: str, field: str) -> str | None:
-    if not isinstance(item, dict) or not isinstance(item.get("content"), list) or not isinstance(index, int):
-        return None
-    content = item["content"]
-    if 0 <= index < len(content) and isinstance(content[index], dict):
-        part = content[index]
-        if part.get("type") == part_type and isinstance(part.get(field), str):
-            return part[field]
-    return None
-
-
-def _first_difference(a: str, b: str) -> int:
-    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-
-
-@checks.register("responses_stream_text_deltas", kind="stream")
-def text_deltas(ctx: CheckContext, stream: StreamView) -> None:
-    """Text deltas add up to the ``done`` text, the closed part and item, and the final response's text."""
-    typed = _typed(stream)
-    final = _final_response(ctx, typed)
-    final_items = {i.get("id"): i for i in (final or {}).get("output", []) if isinstance(i, dict)}
-    for delta_type, done_type, field, part_type in TEXT_KINDS:
-        deltas: dict[tuple[Any, Any], list[tuple[SseEvent, str]]] = {}
-        finals: dict[tuple[Any, Any], list[tuple[str, str, SseEvent | None]]] = {}
-        for event, value in typed:
-            key = (value.get("item_id"), value.get("content_index"))
-            kind = value["type"]
-            if kind == delta_type and isinstance(value.get("delta"), str):
-                deltas.setdefault(key, []).append((event, value["delta"]))
-            elif kind == done_type and isinstance(value.get(field), str):
-                finals.setdefault(key, []).append((done_type, value[field], event))
-            elif kind == "response.content_part.done":
-                part = value.get("part") if isinstance(value.get("part"), dict) else {}
-                if part.get("type") == part_type and isinstance(part.get(field), str):
-                    finals.setdefault(key, []).append(("content_part.done", part[field], event))
-            elif kind == "response.output_item.done" and isinstance(value.get("item"), dict):
-                item = value["item"]
-                for index in range(len(item.get("content") or [])):
-                    text = _content_text(item, index, part_type, field)
-                    if text is not None:
-                        finals.setdefault((item.get("id"), index), []).append(("output_item.done", text, event))
-        for key in set(deltas) | set(finals):
-            text = _content_text(final_items.get(key[0]), key[1], part_type, field)
-            if text is not None:
-                finals.setdefault(key, []).append(("the final response's output", text, None))
-        for key in sorted(set(deltas) | set(finals), key=str):
-            pieces = deltas.get(key, [])
-            joined = "".join(d for _, d in pieces)
-            for source, text, event in finals.get(key, []):
-                if text != joined:
-                    at = _first_difference(joined, text)
-                    raise ctx.failure(
-                        "responses_stream_text_deltas",
-                        f"the {len(pieces)} {delta_type} deltas of item {key[0]} part {key[1]} add up to "
-                        f"{excerpt(joined, 80)!r}, but {source} says {excerpt(text, 80)!r} (they differ at character {at})",
-                        stream_excerpt([e for e, _ in pieces] + ([event] if event else []), label="deltas and the done event"),
-                        Evidence("compared", f"deltas joined: {excerpt(joined)!r}\n{source}: {excerpt(text)!r}"),
-                        with_response=False,
-                    )
-
-
-@checks.register("responses_stream_function_arguments", kind="stream")
-def function_arguments(ctx: CheckContext, stream: StreamView) -> None:
-    """Function-call argument deltas add up to the ``done`` arguments and the final item's, and to valid JSON."""
-    typed = _typed(stream)
-    final = _final_response(ctx, typed)
-    final_items = {i.get("id"): i for i in (final or {}).get("output", []) if isinstance(i, dict)}
-    found_any = False
-    for delta_type, done_type in ARGUMENT_KINDS:
-        deltas: dict[Any, list[tuple[SseEvent, str]]] = {}
-        finals: dict[Any, list[tuple[str, str, SseEvent | None]]] = {}
-        for event, value in typed:
-            kind = value["type"]
-            if kind == delta_type and isinstance(value.get("delta"), str):
-                deltas.setdefault(value.get("item_id"), []).append((event, value["delta"]))
-            elif kind == done_type and isinstance(value.get("arguments"), str):
-                finals.setdefault(value.get("item_id"), []).append((done_type, value["arguments"], event))
-            elif kind == "response.output_item.done" and isinstance(value.get("item"), dict):
-                item = value["item"]
-                if item.get("id") in deltas and isinstance(item.get("arguments"), str):
-                    finals.setdefault(item["id"], []).append(("output_item.done", item["arguments"], event))
-        for item_id in deltas:
-            item = final_items.get(item_id)
-            if isinstance(item, dict) and isinstance(item.get("arguments"), str):
-                finals.setdefault(item_id, []).append(("the final response's output", item["arguments"], None))
-        for item_id in sorted(set(deltas) | set(finals), key=str):
-            found_any = True
-            pieces = deltas.get(item_id, [])
-            events = [e for e, _ in pieces]
-            if pieces:
-                joined = "".join(d for _, d in pieces)
-                for source, text, event in finals.get(item_id, []):
-                    if text != joined:
-                        raise ctx.failure(
-                            "responses_stream_function_arguments",
-                            f"the {len(pieces)} argument deltas of item {item_id} add up to {excerpt(joined, 80)!r}, "
-                            f"but {source} says {excerpt(text, 80)!r}",
-                            stream_excerpt(events + ([event] if event else []), label="deltas and the done event"),
-                            with_response=False,
-                        )
-            else:
-                joined = finals[item_id][0][1]
-                events = [e for _, _, e in finals[item_id] if e is not None]
-            try:
-                json.loads(joined)
-            except ValueError as error:
-                raise ctx.failure(
-                    "responses_stream_function_arguments",
-                    f"the arguments of function call {item_id} are not valid JSON: {error} in {excerpt(joined, 120)!r}",
-                    stream_excerpt(events, label="argument events"),
-                    with_response=False,
-                ) from None
-    if not found_any:
-        raise CheckSkipped("no function-call arguments in this stream")

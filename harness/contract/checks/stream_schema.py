@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.core.failure import CheckSkipped, Evidence
+from harness.core.failure import Evidence
 from harness.core.registry import checks
 
 from ..context import CheckContext, StreamView

@@ -19,8 +19,10 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-ERRORS = {400: {"model": ErrorResponse, "description": "Bad request"},
-          404: {"model": ErrorResponse, "description": "Not found"}}
+ERRORS = {
+    400: {"model": ErrorResponse, "description": "Bad request"},
+    404: {"model": ErrorResponse, "description": "Not found"},
+}
 
 
 def error(status: int, message: str, kind: str) -> JSONResponse:

@@ -77,10 +77,14 @@ def make_app(bug: str | None = None) -> FastAPI:
 
     @app.post("/v1/conversations", response_model=Conversation, responses=ERRORS)
     def create(body: CreateConversation) -> Conversation:
-        conversation = Conversation(id=f"conv_{len(store) + 1:03d}", created_at=1767225600 + len(store),
-                                    metadata=body.metadata)
-        store[conversation.id] = {"conversation": conversation, "deleted": False,
-                                  "items": [Item(id=f"item_{conversation.id}", role="user", content="hello")]}
+        conversation = Conversation(
+            id=f"conv_{len(store) + 1:03d}", created_at=1767225600 + len(store), metadata=body.metadata
+        )
+        store[conversation.id] = {
+            "conversation": conversation,
+            "deleted": False,
+            "items": [Item(id=f"item_{conversation.id}", role="user", content="hello")],
+        }
         return conversation
 
     @app.get("/v1/conversations", response_model=ConversationList, responses=ERRORS)
@@ -89,8 +93,12 @@ def make_app(bug: str | None = None) -> FastAPI:
         ids = [r["conversation"].id for r in rows]
         start = ids.index(after) + 1 if after in ids else 0
         page = [r["conversation"] for r in rows[start : start + limit]]
-        return ConversationList(data=page, first_id=page[0].id if page else None,
-                                last_id=page[-1].id if page else None, has_more=start + limit < len(rows))
+        return ConversationList(
+            data=page,
+            first_id=page[0].id if page else None,
+            last_id=page[-1].id if page else None,
+            has_more=start + limit < len(rows),
+        )
 
     @app.get("/v1/conversations/{conversation_id}", response_model=Conversation, responses=ERRORS)
     def get(conversation_id: str) -> Conversation:
@@ -125,6 +133,11 @@ async def exercise(driver: Driver) -> None:
     # the 4th conversation sits on page 2 of the list: the check has to follow the pagination
     deleted = await driver.send("DELETE", f"/v1/conversations/{ids[3]}")
     driver.failures += await averify_deletion(
-        driver.client, driver.spec, collection_path="/v1/conversations", item_id=ids[3],
-        delete_response=deleted, options=CheckOptions(), session=driver.session,
+        driver.client,
+        driver.spec,
+        collection_path="/v1/conversations",
+        item_id=ids[3],
+        delete_response=deleted,
+        options=CheckOptions(),
+        session=driver.session,
     )

@@ -72,12 +72,25 @@ def _text_events(response_id: str, bug: str | None) -> list[dict[str, Any]]:
     events = [
         {"type": "response.created", "response": _response(response_id, "in_progress", [])},
         {"type": "response.in_progress", "response": _response(response_id, "in_progress", [])},
-        {"type": "response.output_item.added", **common,
-         "item": {**item, "status": "in_progress", "content": []}},
-        {"type": "response.content_part.added", **common, "item_id": item_id, "content_index": 0,
-         "part": {**part, "text": ""}},
-        *[{"type": "response.output_text.delta", "item_id": item_id, "output_index": 0, "content_index": 0,
-           "delta": d, "logprobs": []} for d in deltas],
+        {"type": "response.output_item.added", **common, "item": {**item, "status": "in_progress", "content": []}},
+        {
+            "type": "response.content_part.added",
+            **common,
+            "item_id": item_id,
+            "content_index": 0,
+            "part": {**part, "text": ""},
+        },
+        *[
+            {
+                "type": "response.output_text.delta",
+                "item_id": item_id,
+                "output_index": 0,
+                "content_index": 0,
+                "delta": d,
+                "logprobs": [],
+            }
+            for d in deltas
+        ],
         {"type": "response.output_text.done", "item_id": item_id, "output_index": 0, "content_index": 0, "text": text},
         {"type": "response.content_part.done", **common, "item_id": item_id, "content_index": 0, "part": part},
         {"type": "response.output_item.done", **common, "item": item},
@@ -96,17 +109,29 @@ def _function_call_events(response_id: str, bug: str | None) -> list[dict[str, A
     if bug == "arguments_not_json":
         deltas[-1] = 'ris"'  # the closing brace is lost
     arguments = "".join(deltas)
-    item = {"type": "function_call", "id": item_id, "call_id": "call_zoo_1", "name": "get_weather",
-            "arguments": arguments, "status": "completed"}
+    item = {
+        "type": "function_call",
+        "id": item_id,
+        "call_id": "call_zoo_1",
+        "name": "get_weather",
+        "arguments": arguments,
+        "status": "completed",
+    }
     common = {"response_id": response_id, "output_index": 0}
     return [
         {"type": "response.created", "response": _response(response_id, "in_progress", [])},
         {"type": "response.in_progress", "response": _response(response_id, "in_progress", [])},
         {"type": "response.output_item.added", **common, "item": {**item, "arguments": "", "status": "in_progress"}},
-        *[{"type": "response.function_call_arguments.delta", "item_id": item_id, "output_index": 0, "delta": d}
-          for d in deltas],
-        {"type": "response.function_call_arguments.done", "item_id": item_id, "output_index": 0,
-         "arguments": arguments},
+        *[
+            {"type": "response.function_call_arguments.delta", "item_id": item_id, "output_index": 0, "delta": d}
+            for d in deltas
+        ],
+        {
+            "type": "response.function_call_arguments.done",
+            "item_id": item_id,
+            "output_index": 0,
+            "arguments": arguments,
+        },
         {"type": "response.output_item.done", **common, "item": item},
         {"type": "response.completed", "response": _response(response_id, "completed", [item])},
     ]
@@ -146,9 +171,22 @@ def make_app(bug: str | None = None) -> FastAPI:
 
 
 async def exercise(driver: Driver) -> None:
-    await driver.send("POST", "/v1/responses", json={
-        "model": "gpt-4o", "input": "Which planet do humans live on?", "stream": True})
-    await driver.send("POST", "/v1/responses", json={
-        "model": "gpt-4o", "input": "What is the weather in Paris?", "stream": True,
-        "tools": [{"type": "function", "name": "get_weather",
-                   "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}]})
+    await driver.send(
+        "POST", "/v1/responses", json={"model": "gpt-4o", "input": "Which planet do humans live on?", "stream": True}
+    )
+    await driver.send(
+        "POST",
+        "/v1/responses",
+        json={
+            "model": "gpt-4o",
+            "input": "What is the weather in Paris?",
+            "stream": True,
+            "tools": [
+                {
+                    "type": "function",
+                    "name": "get_weather",
+                    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+                }
+            ],
+        },
+    )

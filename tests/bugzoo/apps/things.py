@@ -45,6 +45,7 @@ def make_app(bug: str | None = None) -> FastAPI:
     things: dict[str, Thing] = {}
 
     if bug == "server_error_on_bad_body":
+
         @app.post("/v1/things", response_model=Thing, responses=ERRORS)
         async def create_unchecked(request: Request) -> Thing:
             body = await request.json()
@@ -52,6 +53,7 @@ def make_app(bug: str | None = None) -> FastAPI:
             things[thing.id] = thing
             return thing
     else:
+
         @app.post("/v1/things", response_model=Thing, responses=ERRORS)
         def create(body: NewThing) -> Thing:
             thing = Thing(id=f"thing_{len(things) + 1}", name=body.name)

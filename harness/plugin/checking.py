@@ -1,0 +1,155 @@
+"""Contract checks on every exchange a test makes through the harness's clients.
+
+Exchanges are collected per test (setup and call together, teardown on its own) and checked when the
+phase ends. A replay miss fails the test first (it is the cause of whatever followed); then findings at
+error severity that no deviation declares fail it; expected failures and warnings are kept for the
+report and shown in the test's output."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from harness.core.exchange import Exchange
+from harness.core.failure import CheckFailure, CheckFailures, Severity
+
+_RUN = pytest.StashKey["ContractRun"]()
+OPT_OUT = "no_contract_checks"
+
+
+@dataclass(frozen=True)
+class Finding:
+    nodeid: str | None  # None: about the spec document itself, once per run
+    failure: CheckFailure
+
+    @property
+    def kind(self) -> str:
+        if self.failure.expected_reason:
+            return "expected"
+        return "unexpected" if self.failure.severity is Severity.ERROR else self.failure.severity.value
+
+
+@dataclass
+class ContractRun:
+    spec: Any
+    deviations: Any
+    options: Any
+    findings: list[Finding] = field(default_factory=list)
+    exchanges_checked: int = 0
+    exchanges_unchecked: int = 0
+    _current: str | None = None
+    _pending: dict[str | None, list[Exchange]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def create(cls, config: pytest.Config, stack: Any, document: dict[str, Any]) -> "ContractRun":
+        from harness.contract import ApiSpec, Deviations
+
+        from . import SETTINGS
+
+        settings = config.stash[SETTINGS]
+        source = str(settings.spec_path) if settings.spec_path else f"{stack.base_url}/openapi.json"
+        spec = ApiSpec.from_dict(document, source=source)
+        deviations = Deviations.load(settings.deviations_path) if settings.deviations_path else None
+        options = dataclasses.replace(settings.check_options, target=_target_name(stack))
+        run = cls(spec, deviations, options)
+        document_failures = list(spec.spec_failures())
+        if deviations is not None:
+            deviations.apply(document_failures, options.target)
+        run.findings += [Finding(None, failure) for failure in document_failures]
+        return run
+
+    def observe(self, exchange: Exchange) -> None:
+        self._pending[self._current].append(dataclasses.replace(exchange, test=self._current))
+
+    def begin(self, nodeid: str) -> None:
+        self._current = nodeid
+
+    def check(self, nodeid: str, *, enabled: bool) -> list[CheckFailure]:
+        from harness.contract import check_exchange
+
+        exchanges = self._pending.pop(nodeid, []) + self._pending.pop(None, [])
+        if not enabled:
+            self.exchanges_unchecked += len(exchanges)
+            return []
+        failures: list[CheckFailure] = []
+        for exchange in exchanges:
+            failures += check_exchange(self.spec, exchange, deviations=self.deviations, options=self.options)
+        self.exchanges_checked += len(exchanges)
+        self.findings += [Finding(nodeid, failure) for failure in failures]
+        return failures
+
+
+def _target_name(stack: Any) -> str:
+    """``<profile>-<version>`` (e.g. ``ogx-1.5.0``), the name deviations are declared for."""
+    from harness.targets.clients import http_client
+    from harness.targets.profiles import get_profile
+
+    version = get_profile(stack.profile).installed_version() if stack.mode in {"library", "server"} else None
+    if version is None:
+        with http_client(stack) as client:
+            response = client.get("/v1/version")
+        version = response.json().get("version", "unknown") if response.status_code == 200 else "unknown"
+    return f"{stack.profile}-{version}"
+
+
+def attach(config: pytest.Config, run: ContractRun) -> None:
+    config.stash[_RUN] = run
+
+
+def run_of(config: pytest.Config) -> ContractRun | None:
+    return config.stash.get(_RUN, None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    run = run_of(item.config)
+    if run is not None:
+        run.begin(item.nodeid)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    run = run_of(item.config)  # may appear during the first test's setup
+    if run is not None:
+        run.begin(item.nodeid)
+    try:
+        result = yield
+    except BaseException as error:
+        _conclude(item, error)
+        raise
+    _conclude(item, None)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    result = yield
+    _conclude(item, None, phase="teardown")
+    return result
+
+
+def _conclude(item: pytest.Item, error: BaseException | None, phase: str = "call") -> None:
+    from .inference import endpoint_of
+
+    run = run_of(item.config)
+    endpoint = endpoint_of(item.config)
+    misses = endpoint.take_misses(item.nodeid) if endpoint is not None else []
+    failures = run.check(item.nodeid, enabled=item.get_closest_marker(OPT_OUT) is None) if run is not None else []
+    blocking = [f for f in failures if f.severity is Severity.ERROR and not f.expected_reason]
+    noted = [f for f in failures if f not in blocking]
+    if noted:
+        item.add_report_section(phase, "contract findings (expected or warnings)", CheckFailures(noted).render())
+    if misses:
+        if blocking:
+            item.add_report_section(phase, "contract findings", CheckFailures(blocking).render())
+        text = "\n\n".join(miss.render() for miss in misses)
+        pytest.fail(f"the app's inference request had no recording:\n{text}", pytrace=False)
+    if blocking:
+        if error is not None:
+            item.add_report_section(phase, "contract findings", CheckFailures(blocking).render())
+            return
+        pytest.fail(CheckFailures(blocking).render(), pytrace=False)

@@ -1,0 +1,71 @@
+"""Everything the plugin was told, resolved and validated once at configure time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness.contract import CheckOptions
+from harness.replay import InferenceMode
+from harness.targets.profiles import StackProfile, get_profile
+from harness.targets.stack_config import StackSelection, parse_stack_config
+
+from . import options as o
+
+SPEEDS = ("instant", "recorded")
+
+
+@dataclass(frozen=True)
+class Settings:
+    selection: StackSelection
+    profile: StackProfile
+    startup_timeout: float
+    spec_path: Path | None
+    inference_mode: InferenceMode
+    cassette_dir: Path
+    replay_speed: str
+    deviations_path: Path | None
+    check_options: CheckOptions  # target is filled in once the app's version is known
+
+
+def _stacks_dir(config: pytest.Config) -> Path:
+    candidates = [Path(config.rootpath) / "suites" / "stacks", Path(__file__).resolve().parents[2] / "suites" / "stacks"]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+def _deviations(config: pytest.Config) -> Path | None:
+    option = o.BY_FLAG["--deviations"]
+    path = o.resolve_rooted(config, option)
+    if path.is_file():
+        return path
+    if o.resolve(config, option) == option.default:
+        return None  # the default file is optional
+    from harness.core.errors import UsageError
+
+    raise UsageError("--deviations: no such file", value=str(path), allowed="a YAML list of {check, operation, reason}",
+                     fix="check the path, or drop --deviations to use suites/deviations.yaml")
+
+
+def resolve_settings(config: pytest.Config) -> Settings:
+    from harness.core.errors import UsageError
+
+    speed = o.resolve(config, o.BY_FLAG["--replay-speed"])
+    if speed not in SPEEDS:
+        raise UsageError("--replay-speed: unknown speed", value=speed, allowed=", ".join(SPEEDS),
+                         fix="use --replay-speed=instant (default) or --replay-speed=recorded")
+    return Settings(
+        selection=parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=_stacks_dir(config)),
+        profile=get_profile(o.resolve(config, o.BY_FLAG["--stack-profile"]) or "ogx"),
+        startup_timeout=o.resolve_float(config, o.BY_FLAG["--stack-startup-timeout"]),
+        spec_path=o.resolve_path(config, o.BY_FLAG["--spec"]),
+        inference_mode=InferenceMode.parse(o.resolve(config, o.BY_FLAG["--inference-mode"]) or "replay"),
+        cassette_dir=o.resolve_rooted(config, o.BY_FLAG["--cassette-dir"]),
+        replay_speed=speed,
+        deviations_path=_deviations(config),
+        check_options=CheckOptions(
+            deleted_status=o.resolve_int(config, o.BY_FLAG["--deleted-status"]),
+            missing_event_field=o.resolve(config, o.BY_FLAG["--missing-event-field"]) or "warning",
+        ),
+    )

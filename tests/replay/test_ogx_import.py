@@ -1,0 +1,97 @@
+"""The importer, on the real recordings in /work/shared/ogx-recordings (321 files from OGX's own tests)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harness.core.errors import CassetteError
+from harness.replay import CassetteLibrary, import_ogx_recordings
+from harness.replay.cassette import load
+
+OGX_RECORDINGS = Path("/work/shared/ogx-recordings")
+REPO_CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "ogx"
+PLANET = {"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": "Which planet do humans live on?"}],
+          "stream_options": {"include_usage": True}}  # exactly what OGX 1.5.0 sends upstream
+
+pytestmark = pytest.mark.skipif(not OGX_RECORDINGS.is_dir(), reason="needs the shared OGX recordings")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("cassettes") / "ogx"
+    return dest, import_ogx_recordings(OGX_RECORDINGS, dest)
+
+
+def answer_text(entry):
+    text = ""
+    for event in entry.interaction.events():
+        payload = event.decode().strip().removeprefix("data: ")
+        if payload != "[DONE]":
+            text += "".join((c.get("delta") or {}).get("content") or "" for c in json.loads(payload)["choices"])
+    return text
+
+
+def test_every_recording_is_read_and_identical_requests_share_one_entry(imported, rules):
+    dest, report = imported
+    assert report.files_read == 321
+    library = CassetteLibrary.load(dest, rules)
+    assert len(library) == report.entries_added == 321 - report.duplicates
+    assert report.duplicates > 0 and report.conflicting > 0
+    assert sorted(p.relative_to(dest).as_posix() for p in library.files()) == [
+        "responses/test_basic_responses.yaml", "responses/test_tool_responses.yaml"]
+
+
+def test_paths_are_normalised_and_streams_converted(imported, rules):
+    dest, _ = imported
+    for entry in CassetteLibrary.load(dest, rules).entries():
+        interaction = entry.interaction
+        assert interaction.path == "/v1/chat/completions"
+        assert "/v1/v1/" not in interaction.uri
+        events = interaction.events()
+        assert events[-1] == b"data: [DONE]\n\n"
+        assert all(e.startswith(b"data: {") and e.endswith(b"}\n\n") for e in events[:-1])
+        assert "test_id" not in interaction.request_body
+
+
+def test_the_kept_answer_is_the_one_a_recorded_follow_up_continues(imported, rules):
+    dest, _ = imported
+    library = CassetteLibrary.load(dest, rules)
+    first = library.lookup(rules.canonical("POST", "/v1/chat/completions", json.dumps(PLANET)))
+    assert answer_text(first) == "Humans live on Earth."
+    follow_up = {**PLANET, "messages": PLANET["messages"] + [
+        {"role": "assistant", "content": "Humans live on Earth."},
+        {"role": "user", "content": "Repeat your previous response in all caps."}]}
+    second = library.lookup(rules.canonical("POST", "/v1/chat/completions", json.dumps(follow_up)))
+    assert answer_text(second) == "HUMANS LIVE ON EARTH."
+
+
+def test_reimport_is_idempotent(imported):
+    dest, _ = imported
+    before = {p: p.read_bytes() for p in dest.rglob("*.yaml")}
+    again = import_ogx_recordings(OGX_RECORDINGS, dest)
+    assert again.entries_added == 0 and again.cassettes == []
+    assert {p: p.read_bytes() for p in dest.rglob("*.yaml")} == before
+
+
+def test_the_committed_cassettes_are_what_the_importer_makes(imported):
+    dest, _ = imported
+    for made in dest.rglob("*.yaml"):
+        committed = REPO_CASSETTES / made.relative_to(dest)
+        assert load(committed) == load(made), f"{committed} differs from a fresh import: re-run `harness cassettes import-ogx`"
+
+
+def test_a_file_that_is_not_an_ogx_recording_is_named(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(OGX_RECORDINGS / "responses", src, ignore=lambda d, names: names[5:])
+    (src / "zz-broken.json").write_text('{"test_id": "x", "request": {}}')
+    with pytest.raises(CassetteError) as caught:
+        import_ogx_recordings(src, tmp_path / "out")
+    assert "zz-broken.json is not an OGX recording" in caught.value.message
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.yaml"))
+
+
+def test_a_missing_source_directory_is_named(tmp_path):
+    with pytest.raises(CassetteError, match="does not exist"):
+        import_ogx_recordings(tmp_path / "absent", tmp_path / "out")

@@ -1,0 +1,1 @@
+"""Tests of harness.spectools, the `harness spec` commands and the spec-lint pytest plugin."""
