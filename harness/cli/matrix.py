@@ -41,7 +41,7 @@ def build_matrix(
     """Every (suite, setup, mode) left after the filters; a filter naming an unknown value is an error."""
     if not suites_dir.is_dir():
         raise UsageError(
-            f"harness matrix: no suites directory at {suites_dir}",
+            f"no suites directory at {suites_dir}",
             value=str(suites_dir),
             allowed="a directory holding suites/<name>/test_*.py and suites/setups/<name>.yaml",
             fix="run from the repository root or pass --suites-dir",
@@ -57,7 +57,7 @@ def build_matrix(
     ]
     if not include:
         raise UsageError(
-            "harness matrix: the matrix is empty (GitHub Actions rejects an empty matrix)",
+            "the matrix is empty (GitHub Actions rejects an empty matrix)",
             value={"suites": chosen_suites, "setups": chosen_setups, "modes": chosen_modes},
             allowed="at least one suite with test_*.py files and one suites/setups/<name>.yaml",
             fix=f"add a setup file under {suites_dir / 'setups'} or a suite directory, or loosen the filters",
@@ -71,7 +71,7 @@ def _choose(flag: str, wanted: list[str] | None, known: list[str]) -> list[str]:
     unknown = [name for name in wanted if name not in known]
     if unknown:
         raise UsageError(
-            f"harness matrix: {flag} {unknown[0]!r} is not known",
+            f"{flag} {unknown[0]!r} is not known",
             value=unknown[0],
             allowed=", ".join(known) or "(none found)",
             fix=f"pass {flag} with one of the allowed values, or drop {flag} to take them all",

@@ -21,7 +21,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_contract_checks: do not check this test's responses against the spec")
-    from .settings import resolve_settings
+    from .settings import resolve_settings, stacks_dir
     from .stack_session import StackSession
 
     try:
@@ -30,7 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(error.render()) from None
     config.stash[SETTINGS] = settings
     config.stash[STACK_SESSION] = StackSession(settings.selection, settings.profile,
-                                               startup_timeout=settings.startup_timeout)
+                                               startup_timeout=settings.startup_timeout,
+                                               stacks_dir=stacks_dir(config))
     from . import checking, fixtures, inference
 
     for module in (fixtures, inference, checking):

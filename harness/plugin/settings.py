@@ -30,7 +30,7 @@ class Settings:
     check_options: CheckOptions  # target is filled in once the app's version is known
 
 
-def _stacks_dir(config: pytest.Config) -> Path:
+def stacks_dir(config: pytest.Config) -> Path:
     candidates = [Path(config.rootpath) / "suites" / "stacks", Path(__file__).resolve().parents[2] / "suites" / "stacks"]
     return next((c for c in candidates if c.is_dir()), candidates[0])
 
@@ -56,7 +56,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
         raise UsageError("--replay-speed: unknown speed", value=speed, allowed=", ".join(SPEEDS),
                          fix="use --replay-speed=instant (default) or --replay-speed=recorded")
     return Settings(
-        selection=parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=_stacks_dir(config)),
+        selection=parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=stacks_dir(config)),
         profile=get_profile(o.resolve(config, o.BY_FLAG["--stack-profile"]) or "ogx"),
         startup_timeout=o.resolve_float(config, o.BY_FLAG["--stack-startup-timeout"]),
         spec_path=o.resolve_path(config, o.BY_FLAG["--spec"]),

@@ -6,7 +6,6 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from harness.core.errors import UsageError
 from harness.targets.base import AppEnvironment, RunningStack
 from harness.targets.library import LibraryTarget
 from harness.targets.profiles import StackProfile
@@ -17,8 +16,10 @@ from harness.targets.url import UrlTarget
 
 
 class StackSession:
-    def __init__(self, selection: StackSelection, profile: StackProfile, *, startup_timeout: float) -> None:
+    def __init__(self, selection: StackSelection, profile: StackProfile, *, startup_timeout: float,
+                 stacks_dir: Path) -> None:
         self.selection = selection
+        self.stacks_dir = stacks_dir
         self.profile = profile
         self.startup_timeout = startup_timeout
         self.running: RunningStack | None = None
@@ -47,12 +48,16 @@ class StackSession:
             assert sel.config is not None
             return ServerTarget(self.profile, sel.config, env, port=sel.port,
                                 startup_timeout=self.startup_timeout, option_value=sel.raw)
-        raise UsageError(
-            "--stack-config: docker mode is not available yet",
-            value=sel.raw,
-            allowed="<config>, server:<config>[:port], http(s)://host:port",
-            fix="run in library or server mode for now, e.g. --stack-config=replay or --stack-config=server:replay",
-        )
+        return self._docker_target(state_dir, env)
+
+    def _docker_target(self, state_dir: Path, env: AppEnvironment) -> Any:
+        from harness.targets.docker import DockerTarget, parse_docker_spec, resolve_image
+        from harness.targets.stack_config import resolve_config
+
+        spec = parse_docker_spec(self.selection.raw)
+        config = resolve_config(spec.config or "replay", self.stacks_dir, self.selection.raw)
+        env = AppEnvironment(state_dir=state_dir, upstream_base_url=env.upstream_base_url)  # the image has tiktoken
+        return DockerTarget(resolve_image(spec.image), config, env, port=spec.port, health_timeout=self.startup_timeout)
 
     def close(self) -> None:
         self.running = None
