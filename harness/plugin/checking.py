@@ -83,6 +83,19 @@ class ContractRun:
         return failures
 
 
+    def verify_deletion(self, client: Any, nodeid: str | None, *, collection_path: str, item_id: str,
+                        delete_response: Any = None) -> list[CheckFailure]:
+        """The delete-semantics scenario; its findings join the run's (the requests it makes, made
+        through the checked ``client``, are checked like any other)."""
+        from harness.contract import verify_deletion
+
+        failures = verify_deletion(client, self.spec, collection_path=collection_path, item_id=item_id,
+                                   delete_response=delete_response, options=self.options,
+                                   deviations=self.deviations)
+        self.findings += [Finding(nodeid, failure) for failure in failures]
+        return failures
+
+
 def _target_name(stack: Any) -> str:
     """``<profile>-<version>`` (e.g. ``ogx-1.5.0``), the name deviations are declared for."""
     from harness.targets.clients import http_client

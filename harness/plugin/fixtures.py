@@ -94,3 +94,21 @@ def openai_client(stack: RunningStack, contract_run: Any) -> Iterator[Any]:
     client = make(stack, on_exchange=contract_run.observe)
     yield client
     client.close()
+
+
+@pytest.fixture
+def verify_deleted(request: pytest.FixtureRequest, http_client: Any, contract_run: Any) -> Any:
+    """``verify_deleted(collection_path, item_id, delete_response=None)``: delete (unless the test already
+    did and passes its response) and check that the resource is gone everywhere: deletion object, GET,
+    sub-resources, every page of the list, a second DELETE. Fails the test on an undeclared finding."""
+    from harness.core.failure import CheckFailures, Severity
+
+    def verify(collection_path: str, item_id: str, delete_response: Any = None) -> list[Any]:
+        failures = contract_run.verify_deletion(http_client, request.node.nodeid, collection_path=collection_path,
+                                                item_id=item_id, delete_response=delete_response)
+        blocking = [f for f in failures if f.severity is Severity.ERROR and not f.expected_reason]
+        if blocking:
+            pytest.fail(CheckFailures(blocking).render(), pytrace=False)
+        return failures
+
+    return verify

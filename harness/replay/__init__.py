@@ -7,6 +7,7 @@ Layers inside this package (each module one noun):
     redaction   credentials and key-like values, replaced before anything is written or hashed
     interaction / cassette / library   one entry / one file (vcrpy layout, YAML) / every file, indexed
     sources     where answers come from (cassettes, upstream, recorder); pluggable
+    synthetic   SyntheticSource: deterministic answers derived from the request (synthetic mode)
     endpoint    the loopback HTTP server the stack's provider points at (ReplayEndpoint)
     miss        the RecordingMissing error with the nearest-recording diff
     usage       which entries a full replay run used; prune
@@ -28,6 +29,7 @@ from .ogx_import import ImportReport, import_ogx_recordings
 from .rules import DEFAULT_RULES, CanonicalRequest, MatchRules
 from .scan import SecretFinding, scan_files
 from .sources import Answer, AnswerSource, Call
+from .synthetic import SyntheticSource
 from .upstream import API_KEY_VAR, BASE_URL_VAR, Upstream
 from .usage import PruneResult, prune, usage_path, write_usage
 
@@ -53,6 +55,7 @@ __all__ = [
     "PruneResult",
     "ReplayEndpoint",
     "SecretFinding",
+    "SyntheticSource",
     "Upstream",
     "import_ogx_recordings",
     "outbound_guard",

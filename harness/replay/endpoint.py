@@ -25,6 +25,7 @@ from .mode import InferenceMode
 from .rules import MatchRules
 from .server import LoopbackServer
 from .sources import AnswerSource, Call, CassetteSource, RecordingSource, UpstreamSource
+from .synthetic import SyntheticSource
 from .upstream import Upstream, require_upstream
 from .usage import write_usage
 
@@ -59,6 +60,8 @@ class ReplayEndpoint:
         self.library = self._load_library()
         self.source: AnswerSource = source or self._source_for_mode()
         self._models_source = UpstreamSource(self.upstream) if self.upstream and self.mode.needs_upstream else None
+        if self.mode is InferenceMode.SYNTHETIC:
+            self._models_source = self.source  # its own deterministic listing
         self._server = LoopbackServer(self._app, host)
         self._current_test: str | None = None
         self._lock = threading.Lock()
@@ -68,7 +71,7 @@ class ReplayEndpoint:
         self._used_by_test: dict[str | None, list[str]] = defaultdict(list)
 
     def _load_library(self) -> CassetteLibrary:
-        if self.mode is InferenceMode.LIVE:
+        if self.mode in (InferenceMode.LIVE, InferenceMode.SYNTHETIC):  # no cassettes read
             return CassetteLibrary(self.cassette_dir, self.rules)
         if self.mode is InferenceMode.REPLAY and not self.cassette_dir.is_dir():
             raise UsageError(
@@ -83,6 +86,8 @@ class ReplayEndpoint:
             return CassetteSource(self.library)
         if self.mode is InferenceMode.LIVE:
             return UpstreamSource(self.upstream)
+        if self.mode is InferenceMode.SYNTHETIC:
+            return SyntheticSource()
         return RecordingSource(self.library, self.upstream, only_missing=self.mode is InferenceMode.RECORD_IF_MISSING)
 
     # -- lifecycle -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Which inference mode a run uses: replay recorded answers, record new ones, or go live."""
+"""Which inference mode a run uses: replay recorded answers, record new ones, go live, or answer
+synthetically (a deterministic completion derived from the request, for generated prompts)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class InferenceMode(str, Enum):
     RECORD = "record"  # forward every request to the upstream provider and (re)store its answer
     RECORD_IF_MISSING = "record-if-missing"  # replay what is recorded, forward and store the rest
     LIVE = "live"  # forward everything, store nothing
+    SYNTHETIC = "synthetic"  # answer every request with a deterministic, schema-valid completion; no cassettes, no upstream
 
     @property
     def reads_cassettes(self) -> bool:
@@ -28,7 +30,7 @@ class InferenceMode(str, Enum):
 
     @property
     def needs_upstream(self) -> bool:
-        return self is not InferenceMode.REPLAY
+        return self not in (InferenceMode.REPLAY, InferenceMode.SYNTHETIC)
 
     @classmethod
     def parse(cls, value: str | InferenceMode) -> InferenceMode:
