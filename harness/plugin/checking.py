@@ -126,9 +126,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
+    from .inference import endpoint_of
+
     run = run_of(item.config)  # may appear during the first test's setup
     if run is not None:
         run.begin(item.nodeid)
+    endpoint = endpoint_of(item.config)
+    if endpoint is not None:
+        endpoint.set_current_test(item.nodeid)
     try:
         result = yield
     except BaseException as error:
@@ -146,11 +151,13 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
 
 
 def _conclude(item: pytest.Item, error: BaseException | None, phase: str = "call") -> None:
-    from .inference import endpoint_of
+    from .inference import blocked_connections, endpoint_of
 
     run = run_of(item.config)
     endpoint = endpoint_of(item.config)
-    misses = endpoint.take_misses(item.nodeid) if endpoint is not None else []
+    # everything since the last test ended: this test's setup (the endpoint may have started in it) and call
+    misses = endpoint.take_misses() if endpoint is not None else []
+    misses += blocked_connections(item.config)
     failures = run.check(item.nodeid, enabled=item.get_closest_marker(OPT_OUT) is None) if run is not None else []
     blocking = [f for f in failures if f.severity is Severity.ERROR and not f.expected_reason]
     noted = [f for f in failures if f not in blocking]
@@ -160,9 +167,19 @@ def _conclude(item: pytest.Item, error: BaseException | None, phase: str = "call
         if blocking:
             item.add_report_section(phase, "contract findings", CheckFailures(blocking).render())
         text = "\n\n".join(miss.render() for miss in misses)
-        pytest.fail(f"the app's inference request had no recording:\n{text}", pytrace=False)
+        if error is not None:
+            item.add_report_section(phase, "what the test saw", f"{type(error).__name__}: {error}")
+        _fail_instead(f"the app's outbound traffic could not be served:\n{text}")
     if blocking:
         if error is not None:
             item.add_report_section(phase, "contract findings", CheckFailures(blocking).render())
             return
         pytest.fail(CheckFailures(blocking).render(), pytrace=False)
+
+
+def _fail_instead(message: str) -> None:
+    """Fail with ``message`` alone: the test's own error (a consequence) is not chained under it."""
+    try:
+        pytest.fail(message, pytrace=False)
+    except pytest.fail.Exception as failed:
+        raise failed from None

@@ -15,6 +15,13 @@ def endpoint_of(config: pytest.Config) -> Any:
 
 
 _ENDPOINT = pytest.StashKey["Any"]()
+_GUARD = pytest.StashKey["Any"]()
+
+
+def blocked_connections(config: pytest.Config) -> list[Any]:
+    """Outbound connections the guard refused since the last call (library mode)."""
+    guard = config.stash.get(_GUARD, None)
+    return guard.take_violations() if guard is not None else []
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +43,19 @@ def inference_endpoint(request: pytest.FixtureRequest) -> Iterator[Any]:
     except HarnessError as error:
         fail_session(error)
     request.config.stash[_ENDPOINT] = endpoint
-    endpoint.set_current_test(request.node.nodeid if hasattr(request, "node") else None)
+    guard = None
+    if settings.selection.mode == "library":
+        # The app runs in this process: refuse any connection it makes that is not to loopback (the
+        # endpoint) or, when recording, to the upstream provider.
+        from harness.replay import DEFAULT_ALLOWED_HOSTS, outbound_guard
+
+        guard = outbound_guard((*DEFAULT_ALLOWED_HOSTS, *endpoint.outbound_hosts))
+        request.config.stash[_GUARD] = guard.__enter__()
     try:
         yield endpoint
     finally:
+        if guard is not None:
+            guard.__exit__(None, None, None)
         endpoint.close()
 
 

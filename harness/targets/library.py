@@ -29,7 +29,8 @@ class LibraryTarget:
         self._log = LogTail()
 
     def _set_env(self) -> None:
-        variables = {**self.env.variables(), self.profile.config_env: str(self.config)}
+        quiet = {name: value for name, value in self.profile.library_env if name not in os.environ}
+        variables = {**quiet, **self.env.variables(), self.profile.config_env: str(self.config)}
         for name, value in variables.items():
             self._saved_env[name] = os.environ.get(name)
             os.environ[name] = value

@@ -18,6 +18,8 @@ class StackProfile:
     config_env: str  # the environment variable the factory reads the stack config path from
     cli_module: str  # ``python -m <cli_module> stack run CONFIG --port N`` starts the server
     server_args: tuple[str, ...] = ()  # e.g. OGX refuses to serve without TLS unless told it is local
+    # In library mode the app logs into the test output: keep it to warnings unless the user set it.
+    library_env: tuple[tuple[str, str], ...] = ()
 
     def create_app(self):
         module_name, func_name = self.app_factory.split(":")
@@ -52,6 +54,7 @@ PROFILES: dict[str, StackProfile] = {
         config_env="OGX_CONFIG",
         cli_module="ogx.cli.ogx",
         server_args=("--insecure",),  # the harness binds 127.0.0.1 only
+        library_env=(("OGX_LOGGING", "all=warning"),),
     ),
     "llama-stack": StackProfile(
         name="llama-stack",
@@ -59,6 +62,7 @@ PROFILES: dict[str, StackProfile] = {
         app_factory="llama_stack.core.server.server:create_app",
         config_env="LLAMA_STACK_CONFIG",
         cli_module="llama_stack.cli.llama",
+        library_env=(("LLAMA_STACK_LOGGING", "all=warning"),),
     ),
 }
 
