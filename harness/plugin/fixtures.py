@@ -36,6 +36,9 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         running = session.start(state_dir, upstream_base_url=upstream)
     except HarnessError as error:
         fail_session(error)
+    from .report import remember_stack
+
+    remember_stack(request.config, running.describe)
     yield running
     session.close()
 

@@ -70,3 +70,42 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     endpoint = endpoint_of(item.config)
     if endpoint is not None:
         endpoint.set_current_test(item.nodeid)
+
+
+# -- usage for `harness cassettes prune`: written only after a full, green replay run ----------------------
+
+_DESELECTED = pytest.StashKey[int]()
+# Suites whose model calls are not replayed from cassettes (generated requests use the synthetic mode).
+NOT_REPLAYED_SUITES = {"contract"}
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if items:
+        config = items[0].config
+        config.stash[_DESELECTED] = config.stash.get(_DESELECTED, 0) + len(items)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from harness.replay import InferenceMode
+
+    endpoint = endpoint_of(session.config)
+    if endpoint is None or endpoint.mode is not InferenceMode.REPLAY:
+        return
+    if full_run_problem(session, exitstatus) is None:
+        worker = getattr(session.config, "workerinput", None)
+        run_id = worker["testrunuid"] if worker else None
+        endpoint.write_usage(run_id=run_id)
+
+
+def full_run_problem(session: pytest.Session, exitstatus: int) -> str | None:
+    """Why this run cannot tell which cassette entries are unused (None: it can)."""
+    config = session.config
+    if int(exitstatus) != 0:
+        return "the run did not pass"
+    if config.option.keyword or config.option.markexpr or config.stash.get(_DESELECTED, 0):
+        return "tests were deselected (-k, -m or deselection)"
+    suites_dir = config.rootpath / "suites"
+    expected = {p.name for p in suites_dir.iterdir() if p.is_dir() and any(p.glob("test_*.py"))} - NOT_REPLAYED_SUITES
+    ran = {item.nodeid.split("/")[1] for item in session.items if item.nodeid.startswith("suites/")}
+    missing = expected - ran
+    return f"suites not run: {', '.join(sorted(missing))}" if missing else None

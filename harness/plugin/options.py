@@ -49,6 +49,8 @@ OPTIONS = (
            "the reviewed file of known deviations; matching findings are reported as expected failures"),
     Option("--deleted-status", "HARNESS_DELETED_STATUS", "deleted_status", "404",
            "the status a deleted resource must answer on GET and on a second DELETE"),
+    Option("--harness-report-dir", "HARNESS_REPORT_DIR", "harness_report_dir", "reports",
+           "where the Markdown report (harness-<mode>.md) and JUnit XML (junit-<mode>.xml) go"),
     Option("--missing-event-field", "HARNESS_MISSING_EVENT_FIELD", "missing_event_field", "warning",
            "how an SSE event without an `event:` line is reported: warning, error or off"),
 )

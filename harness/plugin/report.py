@@ -1,0 +1,175 @@
+"""The end of a run: a short summary (suite × mode: passed / failed / expected failures), JUnit XML, and
+a Markdown report listing every contract finding with its evidence."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import options as o
+
+_OUTCOMES = pytest.StashKey["dict[tuple[str, str], Counter[str]]"]()
+COLUMNS = ("passed", "failed", "xfailed", "xpassed", "skipped", "error")
+
+
+def suite_of(nodeid: str) -> str:
+    """``suites/responses/test_tools.py::test_x`` → ``suites/responses``; other paths → their directory."""
+    path = nodeid.split("::")[0]
+    parts = path.split("/")
+    if parts[0] == "suites" and len(parts) > 2:
+        return "/".join(parts[:2])
+    return "/".join(parts[:-1]) or path
+
+
+def _mode(config: pytest.Config) -> str:
+    from . import SETTINGS
+
+    return config.stash[SETTINGS].selection.mode
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_OUTCOMES] = defaultdict(Counter)
+    config.pluginmanager.register(OutcomeCounter(config), "harness.report.outcomes")
+    report_dir = o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"])
+    if getattr(config.option, "xmlpath", None) is None and not hasattr(config, "workerinput"):
+        # JUnit XML by default, one file per mode so a matrix's runs do not overwrite each other
+        config.option.xmlpath = str(report_dir / f"junit-{_mode(config)}.xml")
+
+
+class OutcomeCounter:
+    """Counts test outcomes per (suite, mode); registered per config (reports do not carry one)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        outcome = _outcome(report)
+        if outcome is not None:
+            self.config.stash[_OUTCOMES][(suite_of(report.nodeid), _mode(self.config))][outcome] += 1
+
+
+def _outcome(report: pytest.TestReport) -> str | None:
+    if hasattr(report, "wasxfail"):
+        return "xfailed" if report.skipped else ("xpassed" if report.passed else None)
+    if report.when == "call":
+        return report.outcome
+    if report.failed:
+        return "error"
+    if report.skipped and report.when == "setup":
+        return "skipped"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    from .checking import run_of
+
+    outcomes = config.stash.get(_OUTCOMES, {})
+    if not outcomes:
+        return
+    run = run_of(config)
+    write = terminalreporter.write_line
+    terminalreporter.section("router harness")
+    for line in summary_lines(outcomes, run):
+        write(line)
+    path = write_markdown(config, outcomes, run, exitstatus)
+    write(f"report: {path}")
+
+
+def summary_lines(outcomes: dict[tuple[str, str], Counter[str]], run: Any) -> list[str]:
+    width = max(len(f"{suite} × {mode}") for suite, mode in outcomes)
+    lines = []
+    for (suite, mode), counts in sorted(outcomes.items()):
+        shown = ", ".join(f"{counts[c]} {c}" for c in COLUMNS if counts[c])
+        lines.append(f"{suite + ' × ' + mode:<{width}}  {shown}")
+    if run is not None:
+        kinds = Counter(finding.kind for finding in run.findings)
+        lines.append(f"contract: {run.exchanges_checked} exchanges checked, {run.exchanges_unchecked} opted out; "
+                     f"findings: {kinds['unexpected']} unexpected, {kinds['expected']} expected (declared deviations), "
+                     f"{kinds['warning']} warnings")
+        if run.deviations is not None:
+            unused = run.deviations.unused()
+            if unused:
+                lines.append(f"deviations declared but not seen in this run: {len(unused)} (see the report)")
+    return lines
+
+
+def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
+                   exitstatus: int) -> Path:
+    report_dir = o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"])
+    report_dir.mkdir(parents=True, exist_ok=True)
+    path = report_dir / f"harness-{_mode(config)}.md"
+    path.write_text(render_markdown(config, outcomes, run, exitstatus))
+    return path
+
+
+def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
+                    exitstatus: int) -> str:
+    from .checking import Finding
+
+    stack = config.stash.get(_STACK_DESCRIBE, "") if _STACK_DESCRIBE in config.stash else ""
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Router harness report",
+        "",
+        f"- app: {stack or '(not started)'}",
+        f"- command: `{' '.join(['pytest', *config.invocation_params.args])}`",
+        f"- finished: {now}, exit status {int(exitstatus)}",
+        f"- python: {sys.version.split()[0]}",
+        "",
+        "## Tests",
+        "",
+        "| suite | mode | " + " | ".join(COLUMNS) + " |",
+        "|---|---|" + "---|" * len(COLUMNS),
+    ]
+    for (suite, mode), counts in sorted(outcomes.items()):
+        lines.append(f"| {suite} | {mode} | " + " | ".join(str(counts[c]) for c in COLUMNS) + " |")
+    lines += ["", "## Contract findings", ""]
+    if run is None:
+        lines.append("No responses were checked (no test used the harness's clients).")
+        return "\n".join(lines) + "\n"
+    lines.append(f"{run.exchanges_checked} exchanges checked; {run.exchanges_unchecked} exchanges from tests marked "
+                 "`no_contract_checks` were not checked.")
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for finding in run.findings:
+        groups[finding.kind].append(finding)
+    titles = {"unexpected": "Unexpected (these fail their tests)", "expected": "Expected: declared deviations",
+              "warning": "Warnings", "info": "Information"}
+    for kind in ("unexpected", "expected", "warning", "info"):
+        found = _deduplicated(groups.get(kind, []))
+        lines += ["", f"### {titles[kind]}: {len(found)}", ""]
+        for finding, tests in found:
+            where = ", ".join(f"`{t}`" for t in tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
+            lines += [f"#### {finding.failure.check}: {finding.failure.title}", "",
+                      f"Seen in: {where or 'the spec document'}", "", "```", finding.failure.render(), "```", ""]
+    if run.deviations is not None:
+        unused = run.deviations.unused()
+        lines += ["", f"## Declared deviations not seen in this run: {len(unused)}", ""]
+        lines += [f"- {getattr(d, 'check', '?')} `{getattr(d, 'operation', '?')}`: {getattr(d, 'reason', '')}" for d in unused]
+    skipped = run.spec.session.skipped_report() if hasattr(run.spec, "session") else []
+    if skipped:
+        lines += ["", "## Checks that could not run", ""] + [f"- {line}" for line in skipped]
+    return "\n".join(lines) + "\n"
+
+
+def _deduplicated(findings: list[Any]) -> list[tuple[Any, list[str]]]:
+    """One entry per (check, operation, title), with the tests it was seen in."""
+    seen: dict[tuple[str, str | None, str], tuple[Any, list[str]]] = {}
+    for finding in findings:
+        key = (finding.failure.check, finding.failure.operation, finding.failure.title)
+        entry = seen.setdefault(key, (finding, []))
+        if finding.nodeid and finding.nodeid not in entry[1]:
+            entry[1].append(finding.nodeid)
+    return list(seen.values())
+
+
+_STACK_DESCRIBE = pytest.StashKey[str]()
+
+
+def remember_stack(config: pytest.Config, describe: str) -> None:
+    config.stash[_STACK_DESCRIBE] = describe
