@@ -10,12 +10,25 @@ from harness.core.errors import HarnessError
 
 from . import options as _options
 
+pytest_plugins = ["harness.plugin.property_based"]  # property-based run: options, fixture `generated`
+
 SETTINGS = pytest.StashKey["object"]()
 STACK_SESSION = pytest.StashKey["object"]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     _options.add_options(parser)
+    pluginmanager.register(_BeforeOtherPlugins(), "harness.before-other-plugins")
+
+
+class _BeforeOtherPlugins:
+    """Configuration other plugins read when they configure themselves (the JUnit XML path)."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        from .report import default_junit_path
+
+        default_junit_path(config)
 
 
 @pytest.hookimpl(trylast=True)

@@ -27,13 +27,14 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
           inference_endpoint: Any) -> Iterator[RunningStack]:
     """The running stack under test (base URL, mode, profile), started once per session, its inference
     provider pointed at the record/replay endpoint."""
-    from . import STACK_SESSION
+    from . import SETTINGS, STACK_SESSION
 
     session = request.config.stash[STACK_SESSION]
     state_dir = tmp_path_factory.mktemp("stack-state")
     upstream = inference_endpoint.base_url if inference_endpoint is not None else None
     try:
-        running = session.start(state_dir, upstream_base_url=upstream)
+        running = session.start(state_dir, upstream_base_url=upstream,
+                                app_env=request.config.stash[SETTINGS].setup.app_env())
     except HarnessError as error:
         fail_session(error)
     from .report import remember_stack
@@ -41,6 +42,20 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     remember_stack(request.config, running.describe)
     yield running
     session.close()
+
+
+@pytest.fixture(scope="session")
+def setup(request: pytest.FixtureRequest) -> Any:
+    """The setup (provider and model) the run replays or records (``--setup``)."""
+    from . import SETTINGS
+
+    return request.config.stash[SETTINGS].setup
+
+
+@pytest.fixture(scope="session")
+def model(setup: Any) -> str:
+    """The model id to send to the router, e.g. ``openai/gpt-4o``."""
+    return setup.model_id
 
 
 @pytest.fixture(scope="session")

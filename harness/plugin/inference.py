@@ -37,8 +37,9 @@ def inference_endpoint(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield None
         return
     try:
+        configured = settings.setup.upstream_from_env()
         endpoint = ReplayEndpoint(settings.cassette_dir, mode=settings.inference_mode,
-                                  upstream=Upstream.from_env(), speed=settings.replay_speed)
+                                  upstream=Upstream(*configured) if configured else None, speed=settings.replay_speed)
         endpoint.__enter__()
     except HarnessError as error:
         fail_session(error)

@@ -34,6 +34,8 @@ OPTIONS = (
            "e.g. 'replay'), server:<config>[:port], http(s)://host:port, docker:<image>[?config=<config>]"),
     Option("--stack-profile", "HARNESS_STACK_PROFILE", "stack_profile", "ogx",
            "which router app the config is for: ogx (default) or llama-stack"),
+    Option("--setup", "HARNESS_SETUP", "setup", "openai-gpt-4o",
+           "the provider and model the cassettes were recorded with (suites/setups/<name>.yaml)"),
     Option("--spec", "HARNESS_SPEC", "spec", None,
            "OpenAPI document to check responses against (default: the stack's own /openapi.json)"),
     Option("--stack-startup-timeout", "HARNESS_STACK_STARTUP_TIMEOUT", "stack_startup_timeout", "120",

@@ -32,14 +32,37 @@ def _mode(config: pytest.Config) -> str:
     return config.stash[SETTINGS].selection.mode
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_OUTCOMES] = defaultdict(Counter)
     config.pluginmanager.register(OutcomeCounter(config), "harness.report.outcomes")
-    report_dir = o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"])
-    if getattr(config.option, "xmlpath", None) is None and not hasattr(config, "workerinput"):
-        # JUnit XML by default, one file per mode so a matrix's runs do not overwrite each other
-        config.option.xmlpath = str(report_dir / f"junit-{_mode(config)}.xml")
+
+
+def default_junit_path(config: pytest.Config) -> None:
+    """JUnit XML by default when suites run, one file per mode so a matrix's runs do not overwrite each
+    other. Called before the junitxml plugin configures itself."""
+    if getattr(config.option, "xmlpath", None) or hasattr(config, "workerinput") or not _runs_suites(config):
+        return
+    from harness.targets.stack_config import parse_stack_config
+
+    from .settings import stacks_dir
+
+    try:
+        mode = parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=stacks_dir(config)).mode
+    except Exception:  # noqa: BLE001 - the bad value is reported, clearly, a moment later
+        return
+    config.option.xmlpath = str(o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"]) / f"junit-{mode}.xml")
+
+
+def _runs_suites(config: pytest.Config) -> bool:
+    """Whether the command line names suites (the harness's own tests get no report files)."""
+    suites = (Path(config.rootpath) / "suites").resolve()
+    for arg in config.invocation_params.args:
+        if arg.startswith("-"):
+            continue
+        path = (Path(config.invocation_params.dir) / arg.split("::")[0]).resolve()
+        if path == suites or suites in path.parents:
+            return True
+    return False
 
 
 class OutcomeCounter:
@@ -70,8 +93,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     from .checking import run_of
 
     outcomes = config.stash.get(_OUTCOMES, {})
-    if not outcomes:
-        return
+    if not outcomes or _STACK_DESCRIBE not in config.stash:
+        return  # no stack was started: nothing to report about an app
     run = run_of(config)
     write = terminalreporter.write_line
     terminalreporter.section("router harness")

@@ -9,7 +9,9 @@ import pytest
 
 from harness.contract import CheckOptions
 from harness.replay import InferenceMode
+from harness.targets.ports import require_free
 from harness.targets.profiles import StackProfile, get_profile
+from harness.targets.setup import Setup, load_setup
 from harness.targets.stack_config import StackSelection, parse_stack_config
 
 from . import options as o
@@ -21,6 +23,7 @@ SPEEDS = ("instant", "recorded")
 class Settings:
     selection: StackSelection
     profile: StackProfile
+    setup: Setup
     startup_timeout: float
     spec_path: Path | None
     inference_mode: InferenceMode
@@ -55,9 +58,13 @@ def resolve_settings(config: pytest.Config) -> Settings:
     if speed not in SPEEDS:
         raise UsageError("--replay-speed: unknown speed", value=speed, allowed=", ".join(SPEEDS),
                          fix="use --replay-speed=instant (default) or --replay-speed=recorded")
+    selection = parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=stacks_dir(config))
+    if selection.mode == "server" and selection.port is not None:
+        require_free(selection.port, selection.raw)  # before anything starts; the target checks again
     return Settings(
-        selection=parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=stacks_dir(config)),
+        selection=selection,
         profile=get_profile(o.resolve(config, o.BY_FLAG["--stack-profile"]) or "ogx"),
+        setup=load_setup(o.resolve(config, o.BY_FLAG["--setup"]) or "", stacks_dir(config).parent / "setups"),
         startup_timeout=o.resolve_float(config, o.BY_FLAG["--stack-startup-timeout"]),
         spec_path=o.resolve_path(config, o.BY_FLAG["--spec"]),
         inference_mode=InferenceMode.parse(o.resolve(config, o.BY_FLAG["--inference-mode"]) or "replay"),

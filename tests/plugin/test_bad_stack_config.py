@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -24,9 +24,12 @@ providers:
 """
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     pytester.makepyfile(test_smoke=SMOKE)
-    return pytester.runpytest_subprocess(*args, timeout=300)
+    return pytester.runpytest_subprocess(f"--cassette-dir={REPO / 'cassettes'}", *args, timeout=300)
 
 
 def assert_names_option_value_and_forms(result: pytest.RunResult, value: str) -> None:
@@ -73,7 +76,7 @@ def test_port_in_use(pytester):
         port = busy.getsockname()[1]
         result = run(pytester, f"--stack-config=server:replay:{port}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    out = result.stdout.str()
+    out = result.stderr.str()
     assert f"port {port} on 127.0.0.1 is already in use" in out, out
     assert f"'server:replay:{port}'" in out and "drop the port" in out
     assert "Traceback" not in out

@@ -1,0 +1,95 @@
+"""What one generated run (an operation in one mode, or one resource family) found: how many requests,
+which statuses, every distinct finding with how often it occurred and one exchange that shows it, and
+the minimal examples hypothesis shrank the blocking ones to, each with the command that replays it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from harness.core.exchange import Exchange
+from harness.core.failure import CheckFailure, Severity
+
+
+def kind_of(failure: CheckFailure) -> str:
+    if failure.expected_reason:
+        return "expected"
+    return "unexpected" if failure.severity is Severity.ERROR else failure.severity.value
+
+
+def blocking(failures: list[CheckFailure]) -> list[CheckFailure]:
+    return [f for f in failures if f.severity is Severity.ERROR and not f.expected_reason]
+
+
+@dataclass
+class Tally:
+    failure: CheckFailure  # the first occurrence (the minimal example's, for a shrunk blocking finding)
+    exchange: Exchange | None
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Minimal:
+    """A blocking finding at the example hypothesis shrank it to."""
+
+    failures: tuple[CheckFailure, ...]
+    falsifying: str  # hypothesis's "Falsifying example: ..." line(s)
+    command: str  # the pytest command that replays exactly this example
+
+
+@dataclass
+class Outcome:
+    label: str  # "positive GET /v1/models", "stateful conversations"
+    sent: int = 0
+    unsendable: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    findings: dict[tuple[str, str | None, str, str], Tally] = field(default_factory=dict)
+    minimal: list[Minimal] = field(default_factory=list)
+    skipped: str | None = None  # why nothing was generated
+    error: str | None = None  # generation itself failed (a harness or spec problem, reported as such)
+    notes: list[str] = field(default_factory=list)  # e.g. stateful: resources created, creates that failed
+
+    def record(self, exchange: Exchange, failures: list[CheckFailure]) -> None:
+        self.sent += 1
+        self.statuses[exchange.response.status] += 1
+        self.note(failures, exchange)
+
+    def note(self, failures: list[CheckFailure], exchange: Exchange | None) -> None:
+        for failure in failures:
+            key = (failure.check, failure.operation, kind_of(failure), _status_class(exchange))
+            tally = self.findings.setdefault(key, Tally(failure, exchange))
+            tally.count += 1
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.minimal) or self.error is not None or any(
+            kind_of(t.failure) == "unexpected" for t in self.findings.values())
+
+    def representatives(self) -> list[Exchange]:
+        """One exchange per distinct finding (the minimal one for shrunk findings), without repeats."""
+        chosen: dict[int, Exchange] = {}
+        for tally in self.findings.values():
+            if tally.exchange is not None:
+                chosen.setdefault(id(tally.exchange), tally.exchange)
+        return list(chosen.values())
+
+    def summary(self) -> str:
+        statuses = ", ".join(f"{s}×{n}" for s, n in sorted(self.statuses.items())) or "none"
+        line = f"{self.label}: {self.sent} requests (statuses {statuses})"
+        if self.unsendable:
+            line += f", {self.unsendable} generated cases no HTTP client can send"
+        if self.skipped:
+            return f"{self.label}: skipped: {self.skipped}"
+        if self.error:
+            line += f"; generation failed: {self.error.splitlines()[0]}"
+        for (check, _, kind, status), tally in sorted(self.findings.items()):
+            line += f"\n    {kind}: {check} ×{tally.count} ({status}): {tally.failure.title}"
+        for note in self.notes:
+            line += f"\n    note: {note}"
+        return line
+
+
+def _status_class(exchange: Exchange | None) -> str:
+    if exchange is None:
+        return "scenario"
+    return f"{exchange.response.status // 100}xx"

@@ -1,0 +1,69 @@
+"""How a generated run reads: a failure (each blocking finding at its minimal example, the command that
+replays it, then what else was seen) and the end-of-session summary of every operation and family."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .outcome import Outcome, kind_of
+
+LIBRARY_NOTE = ("(library mode: http://router-under-test is the in-process app; to use the curl line, run the "
+                "same stack as a server with --stack-config=server:<config>)")
+
+
+def render_failure(outcome: Outcome, settings: Any) -> str:
+    parts = [f"{outcome.label}: {_count(outcome)} (seed {settings.seed}, up to {settings.examples} examples)"]
+    if outcome.error:
+        parts.append(f"generation failed: {outcome.error}")
+    shown: set[tuple[str, str | None]] = set()
+    for minimal in outcome.minimal:
+        for failure in minimal.failures:
+            shown.add((failure.check, failure.operation))
+            parts.append(failure.render())
+        if minimal.falsifying:
+            parts.append("  minimal example (hypothesis):\n" + _indent(minimal.falsifying, 4))
+        parts.append("  replay exactly this example:\n" + _indent(minimal.command, 4))
+        if "router-under-test" in "".join(f.reproduce or "" for f in minimal.failures):
+            parts.append("  " + LIBRARY_NOTE)
+    for (check, operation, kind, status), tally in sorted(outcome.findings.items()):
+        if kind == "unexpected" and (check, operation) not in shown:
+            parts.append(f"{tally.failure.render()}\n  (seen {tally.count}× at {status}; not shrunk)")
+    others = [f"  {kind}: {check} ×{t.count} ({status}): {t.failure.title}"
+              for (check, _, kind, status), t in sorted(outcome.findings.items()) if kind != "unexpected"]
+    if others:
+        parts.append("also seen (expected deviations and warnings, not failing):\n" + "\n".join(others))
+    return "\n\n".join(parts)
+
+
+def summary_lines(run: Any) -> list[str]:
+    settings = run.settings
+    elapsed = time.monotonic() - run.started if run.started else 0.0
+    sent = run.sender.sent
+    seed = f"{settings.seed}" + ("" if settings.seed_given else " (drawn at random: pass --property-seed to repeat)")
+    lines = [f"budget: {settings.examples} examples per operation and kind, per family; seed {seed}; "
+             f"{sent} requests in {elapsed:.1f} s ({sent / elapsed if elapsed else 0:.0f}/s)"]
+    if run.generator.stand_ins:
+        refs = ", ".join(sorted({s.ref.rsplit('/', 1)[-1] for s in run.generator.stand_ins}))
+        lines.append(f"generation used a copy of the spec with {len(run.generator.stand_ins)} dangling $refs "
+                     f"resolved to permissive stand-ins ({refs}); responses are checked against the app's own spec")
+    counts = {"unexpected": 0, "expected": 0, "warning": 0, "info": 0}
+    for outcome in run.outcomes:
+        for tally in outcome.findings.values():
+            counts[kind_of(tally.failure)] = counts.get(kind_of(tally.failure), 0) + 1
+    lines.append("distinct findings: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n) if any(counts.values())
+                 else "distinct findings: none")
+    for outcome in run.outcomes:
+        if outcome.findings or outcome.skipped or outcome.error or outcome.minimal:
+            lines.append(outcome.summary())
+    return lines
+
+
+def _count(outcome: Outcome) -> str:
+    n = len(outcome.minimal)
+    head = f"{n} blocking finding{'s' if n != 1 else ''} shrunk to a minimal example" if n else "findings"
+    return f"{head}, {outcome.sent} requests"
+
+
+def _indent(text: str, n: int) -> str:
+    return "\n".join(" " * n + line for line in text.splitlines())

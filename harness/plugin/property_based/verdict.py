@@ -1,0 +1,48 @@
+"""The ``generated`` fixture's object: runs one operation (or family) for the current test, hands one
+exchange per distinct finding to the plugin's contract run (so the run's report holds every finding),
+and turns the outcome into a pass, a skip with its reason, or a failure that shows each blocking finding
+at its minimal example with the command that replays it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .outcome import Outcome
+from .report import render_failure
+
+
+class Generated:
+    def __init__(self, run: Any, families: Any, contract_run: Any, nodeid: str) -> None:
+        self.run = run
+        self._families = families
+        self.contract_run = contract_run
+        self.nodeid = nodeid
+
+    def operations(self) -> list[str]:
+        try:
+            return self.run.selected()
+        except Exception as error:  # UsageError: say what is wrong and how to fix it, no traceback
+            pytest.fail(getattr(error, "render", lambda: str(error))(), pytrace=False)
+
+    def positive(self, key: str) -> Outcome:
+        return self._verdict(self.run.run_operation(key, "positive", self.nodeid))
+
+    def negative(self, key: str) -> Outcome:
+        return self._verdict(self.run.run_operation(key, "negative", self.nodeid))
+
+    def families(self) -> list[Any]:
+        return self._families.selected()
+
+    def lifecycle(self, family: Any) -> Outcome:
+        return self._verdict(self._families.run_family(family, self.nodeid))
+
+    def _verdict(self, outcome: Outcome) -> Outcome:
+        for exchange in outcome.representatives():
+            self.contract_run.observe(exchange)
+        if outcome.failed:
+            pytest.fail(render_failure(outcome, self.run.settings), pytrace=False)
+        if outcome.skipped:
+            pytest.skip(outcome.skipped)
+        return outcome

@@ -1,0 +1,65 @@
+"""Setups: which upstream provider and model the cassettes were recorded with (``suites/setups/*.yaml``).
+
+A suite runs against another setup by naming it (``--setup``) and re-recording; replay needs nothing
+from it but the model name. Keys are read from the environment variable the setup names, never stored."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from harness.core.errors import UsageError
+
+
+class UpstreamVars(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    base_url_env: str = "HARNESS_UPSTREAM_BASE_URL"
+    api_key_env: str = "HARNESS_UPSTREAM_API_KEY"
+
+
+class Setup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    provider: str  # the provider_id the stack config registers the model under
+    model: str  # the provider's model name (what the app sends upstream)
+    upstream: UpstreamVars = UpstreamVars()
+
+    @property
+    def model_id(self) -> str:
+        """The id clients use with the router (``openai/gpt-4o``)."""
+        return f"{self.provider}/{self.model}"
+
+    def app_env(self) -> dict[str, str]:
+        """Variables the bundled stack configs read to register the setup's model."""
+        return {"HARNESS_SETUP_PROVIDER_MODEL": self.model}
+
+    def upstream_from_env(self) -> tuple[str, str | None] | None:
+        base_url = os.environ.get(self.upstream.base_url_env, "").strip()
+        if not base_url:
+            return None
+        return base_url, os.environ.get(self.upstream.api_key_env, "").strip() or None
+
+
+def available(setups_dir: Path) -> list[str]:
+    return sorted(p.stem for p in setups_dir.glob("*.yaml")) if setups_dir.is_dir() else []
+
+
+def load_setup(name: str, setups_dir: Path) -> Setup:
+    path = setups_dir / f"{name}.yaml"
+    if not path.is_file():
+        raise UsageError("--setup: no such setup", value=name, allowed=", ".join(available(setups_dir)) or "(none)",
+                         fix=f"name a file of {setups_dir} (without .yaml), or add one")
+    try:
+        data = yaml.safe_load(path.read_text())
+        setup = Setup.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as error:
+        raise UsageError(f"the setup file {path} is not valid: {error}", value=str(path),
+                         allowed="keys name, provider, model, upstream.base_url_env, upstream.api_key_env",
+                         fix="compare it with suites/setups/openai-gpt-4o.yaml") from None
+    if setup.name != name:
+        raise UsageError(f"the setup file {path} is named {setup.name!r} inside", value=setup.name,
+                         allowed=name, fix="make `name:` match the file name")
+    return setup

@@ -1,0 +1,48 @@
+"""The end of a run: the suite × mode summary, JUnit XML and the Markdown report of every finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
+
+SUITE = """
+import pytest
+
+def test_missing_conversation(http_client):
+    missing = "conv_" + "0" * 48
+    assert http_client.get(f"/v1/conversations/{missing}").status_code == 404
+
+@pytest.mark.xfail(reason="demonstrates an expected failure", strict=True)
+def test_expected_to_fail(http_client):
+    assert http_client.get("/v1/health").status_code == 500
+"""
+
+
+@pytest.mark.parametrize("deviations", [True, False], ids=["declared", "undeclared"])
+def test_summary_junit_and_markdown(pytester, deviations):
+    pytester.mkdir("suites")
+    pytester.mkdir("suites/demo")
+    (pytester.path / "suites/demo/test_demo.py").write_text(SUITE)
+    args = [f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p", "no:cacheprovider"]
+    args.append(f"--deviations={REPO / 'suites/deviations.yaml'}" if deviations else "--deviations=none.yaml")
+    if not deviations:
+        (pytester.path / "none.yaml").write_text("[]\n")
+    result = pytester.runpytest_subprocess(*args, timeout=300)
+    out = result.stdout.str()
+    assert "router harness" in out
+    if deviations:
+        result.assert_outcomes(passed=1, xfailed=1)
+        result.stdout.fnmatch_lines(["suites/demo × library  1 passed, 1 xfailed",
+                                     "contract: * exchanges checked, 0 opted out; findings: 0 unexpected, * expected*"])
+    else:  # the undeclared 404 fails the test that saw it, and the report says why
+        result.assert_outcomes(failed=1, xfailed=1)
+        result.stdout.fnmatch_lines(["suites/demo × library  1 failed, 1 xfailed", "*findings: * unexpected*"])
+        assert "status 404 is not declared for GET /v1/conversations/{conversation_id}" in out
+    markdown = (pytester.path / "reports" / "harness-library.md").read_text()
+    assert "| suites/demo | library |" in markdown
+    assert "status_code_declared" in markdown and "Reproduce with:" in markdown
+    assert (pytester.path / "reports" / "junit-library.xml").read_text().count("<testcase") == 2
