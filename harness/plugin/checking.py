@@ -38,6 +38,7 @@ class ContractRun:
     spec: Any
     deviations: Any
     options: Any
+    library_hint: str | None = None  # how to turn a library-mode curl line into one that works
     findings: list[Finding] = field(default_factory=list)
     exchanges_checked: int = 0
     exchanges_unchecked: int = 0
@@ -55,7 +56,7 @@ class ContractRun:
         spec = ApiSpec.from_dict(document, source=source)
         deviations = Deviations.load(settings.deviations_path) if settings.deviations_path else None
         options = dataclasses.replace(settings.check_options, target=_target_name(stack))
-        run = cls(spec, deviations, options)
+        run = cls(spec, deviations, options, library_hint=_library_hint(stack))
         document_failures = list(spec.spec_failures())
         if deviations is not None:
             deviations.apply(document_failures, options.target)
@@ -79,8 +80,15 @@ class ContractRun:
         for exchange in exchanges:
             failures += check_exchange(self.spec, exchange, deviations=self.deviations, options=self.options)
         self.exchanges_checked += len(exchanges)
+        self._add_hint(failures)
         self.findings += [Finding(nodeid, failure) for failure in failures]
         return failures
+
+    def _add_hint(self, failures: list[CheckFailure]) -> None:
+        if self.library_hint:
+            for failure in failures:
+                if failure.reproduce and "curl " in failure.reproduce and self.library_hint not in failure.reproduce:
+                    failure.reproduce = f"{failure.reproduce}\n{self.library_hint}"
 
 
     def verify_deletion(self, client: Any, nodeid: str | None, *, collection_path: str, item_id: str,
@@ -92,8 +100,18 @@ class ContractRun:
         failures = verify_deletion(client, self.spec, collection_path=collection_path, item_id=item_id,
                                    delete_response=delete_response, options=self.options,
                                    deviations=self.deviations)
+        self._add_hint(failures)
         self.findings += [Finding(nodeid, failure) for failure in failures]
         return failures
+
+
+def _library_hint(stack: Any) -> str | None:
+    if stack.mode != "library":
+        return None
+    config = stack.config or "<config>"
+    return (f"# library mode: the app ran in-process; to use the curl line, start it as a server "
+            f"(pytest … --stack-config=server:{config}, or `ogx stack run {config} --port 8321 --insecure`) "
+            f"and replace {stack.base_url} with http://127.0.0.1:8321")
 
 
 def _target_name(stack: Any) -> str:
