@@ -106,6 +106,8 @@ def full_run_problem(session: pytest.Session, exitstatus: int) -> str | None:
     if config.option.keyword or config.option.markexpr or config.stash.get(_DESELECTED, 0):
         return "tests were deselected (-k, -m or deselection)"
     suites_dir = config.rootpath / "suites"
+    if not suites_dir.is_dir():
+        return f"no suites directory under {config.rootpath}"
     expected = {p.name for p in suites_dir.iterdir() if p.is_dir() and any(p.glob("test_*.py"))} - NOT_REPLAYED_SUITES
     ran = {item.nodeid.split("/")[1] for item in session.items if item.nodeid.startswith("suites/")}
     missing = expected - ran

@@ -38,6 +38,17 @@ def stacks_dir(config: pytest.Config) -> Path:
     return next((c for c in candidates if c.is_dir()), candidates[0])
 
 
+def _cassette_dir(config: pytest.Config) -> Path:
+    """The given directory; by default ``cassettes/`` under the rootdir, else the harness's own."""
+    option = o.BY_FLAG["--cassette-dir"]
+    path = o.resolve_rooted(config, option)
+    if o.resolve(config, option) == option.default and not path.is_dir():
+        bundled = Path(__file__).resolve().parents[2] / "cassettes"
+        if bundled.is_dir():
+            return bundled
+    return path
+
+
 def _deviations(config: pytest.Config) -> Path | None:
     option = o.BY_FLAG["--deviations"]
     path = o.resolve_rooted(config, option)
@@ -68,7 +79,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
         startup_timeout=o.resolve_float(config, o.BY_FLAG["--stack-startup-timeout"]),
         spec_path=o.resolve_path(config, o.BY_FLAG["--spec"]),
         inference_mode=InferenceMode.parse(o.resolve(config, o.BY_FLAG["--inference-mode"]) or "replay"),
-        cassette_dir=o.resolve_rooted(config, o.BY_FLAG["--cassette-dir"]),
+        cassette_dir=_cassette_dir(config),
         replay_speed=speed,
         deviations_path=_deviations(config),
         check_options=CheckOptions(

@@ -13,6 +13,16 @@ def message(role: str, text: str) -> dict:
     return {"type": "message", "role": role, "content": [{"type": kind, "text": text}]}
 
 
+LLAMA_STACK_ITEM_PAGES = (
+    "llama-stack 0.7.3 does not paginate conversation items: core/conversations/conversations.py list_items "
+    "ignores `after`, cuts the list at `limit` and always answers has_more: false, so the rest cannot be reached")
+
+
+def xfail_item_pages_on_llama_stack(stack, request) -> None:
+    if stack.profile == "llama-stack":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=LLAMA_STACK_ITEM_PAGES))
+
+
 @pytest.fixture
 def conversation(openai_client):
     created = openai_client.conversations.create(metadata={"suite": "conversations"})
@@ -62,7 +72,8 @@ def test_retrieve_one_item(openai_client, conversation):
     assert (item.id, item.type, item.role, item.content[0].text) == (item_id, "message", "user", "only item")
 
 
-def test_items_pagination_visits_every_item_once(openai_client, conversation):
+def test_items_pagination_visits_every_item_once(openai_client, conversation, stack, request):
+    xfail_item_pages_on_llama_stack(stack, request)
     texts = [f"item {i}" for i in range(7)]
     openai_client.conversations.items.create(conversation.id, items=[message("user", t) for t in texts])
     first = openai_client.conversations.items.list(conversation.id, order="asc", limit=3)
@@ -71,7 +82,8 @@ def test_items_pagination_visits_every_item_once(openai_client, conversation):
     assert seen == texts  # the SDK's auto-pagination follows `after` cursors to the end
 
 
-def test_item_pages_link_by_cursor(http_client, openai_client, conversation):
+def test_item_pages_link_by_cursor(http_client, openai_client, conversation, stack, request):
+    xfail_item_pages_on_llama_stack(stack, request)
     openai_client.conversations.items.create(conversation.id, items=[message("user", f"m{i}") for i in range(5)])
     page = http_client.get(f"/v1/conversations/{conversation.id}/items", params={"limit": 2, "order": "asc"}).json()
     assert [i["content"][0]["text"] for i in page["data"]] == ["m0", "m1"]

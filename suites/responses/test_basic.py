@@ -36,6 +36,11 @@ def test_stream_closes_the_text_with_output_text_done(openai_client, model, stac
             "OGX 1.5.0 never emits response.output_text.done: the event type exists in ogx_api "
             "(OpenAIResponseObjectStreamResponseOutputTextDone) but the builtin responses provider's "
             "streaming.py never yields it; content_part.done follows the last delta directly")))
+    elif stack.profile == "llama-stack":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "llama-stack 0.7.3 never emits response.output_text.done: llama_stack_api declares "
+            "OpenAIResponseObjectStreamResponseOutputTextDone but providers/inline/responses/builtin/responses/"
+            "streaming.py never yields it; content_part.done follows the last delta directly")))
     events = list(openai_client.responses.create(model=model, input=SATURN, stream=True))
     text = "".join(event.delta for event in events if event.type == "response.output_text.delta")
     done = [event for event in events if event.type == "response.output_text.done"]
@@ -57,7 +62,12 @@ def test_streaming_content_arrives_incrementally(http_client, model):
     assert final["output"][0]["content"][0]["text"] == "".join(deltas)
 
 
-def test_multi_turn_with_previous_response_id(openai_client, model):
+def test_multi_turn_with_previous_response_id(openai_client, model, stack, request):
+    if stack.profile == "llama-stack":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "llama-stack 0.7.3 answers from the chained history (the text is right) but returns "
+            "previous_response_id: null: StreamingResponseOrchestrator._snapshot_response "
+            "(providers/inline/responses/builtin/responses/streaming.py) never sets it on the response object")))
     first = openai_client.responses.create(model=model, input=EARTH)
     assert first.output_text == "Humans live on Earth."
     second = openai_client.responses.create(model=model, input="Repeat your previous response in all caps.",

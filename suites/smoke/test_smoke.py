@@ -69,6 +69,12 @@ def test_inspect_routes_spell_paths_as_the_spec_does(http_client, openapi_docume
             reason="OGX 1.5.0 lists GET /v1/models/{model_id:path}: the Starlette converter leaks into "
             "/v1/inspect/routes while the spec says /v1/models/{model_id}",
         ))
+    elif stack.profile == "llama-stack":
+        request.applymarker(pytest.mark.xfail(
+            strict=True,
+            reason="llama-stack 0.7.3 lists GET /v1/models/{model_id:path} in /v1/inspect/routes (the Starlette "
+            "converter leaks, as in OGX 1.5.0) while its /openapi.json says /v1/models/{model_id}",
+        ))
     listed = _inspected_routes(http_client)
     spelled_differently = sorted(r for r in _spec_routes(openapi_document) - listed)
     assert not spelled_differently, f"spec routes listed under another spelling: {spelled_differently}"
