@@ -16,6 +16,8 @@ class SchemaInstance:
     or not by the seeded generator; unsupported keywords are ignored."""
 
     MAX_DEPTH = 6
+    MAX_ITEMS = 32  # bounds for absurd schemas (a fuzzed minItems of 10**9): the value is then invalid, never slow
+    MAX_LENGTH = 512
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -69,11 +71,13 @@ class SchemaInstance:
     def _array(self, schema: dict[str, Any], depth: int) -> list[Any]:
         low = schema.get("minItems", 0) if isinstance(schema.get("minItems"), int) else 0
         high = schema.get("maxItems", low + 2) if isinstance(schema.get("maxItems"), int) else low + 2
+        low, high = max(0, min(low, self.MAX_ITEMS)), max(0, min(high, self.MAX_ITEMS))
         return [self._value(schema.get("items") or {}, depth + 1) for _ in range(self.rng.randint(low, max(low, high)))]
 
     def _string(self, schema: dict[str, Any], depth: int) -> str:
         low = schema.get("minLength", 1) if isinstance(schema.get("minLength"), int) else 1
         high = schema.get("maxLength", max(low, 12)) if isinstance(schema.get("maxLength"), int) else max(low, 12)
+        low, high = max(0, min(low, self.MAX_LENGTH)), max(0, min(high, self.MAX_LENGTH))
         text = ""
         while len(text) < low:
             text = (text + " " + self.rng.choice(WORDS)).strip()

@@ -35,6 +35,8 @@ from .sources import Answer, Call, Events
 DEFAULT_MODELS = ("gpt-4o", "gpt-4o-mini", "text-embedding-3-small")
 EMBEDDING_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-ada-002": 1536, "text-embedding-3-large": 3072}
 DEFAULT_DIMENSION = 1536
+MAX_CHOICES = 128  # OpenAI's limit on `n`
+MAX_DIMENSIONS = 3072  # the widest OpenAI embedding; more is a 400, as OpenAI answers
 CREATED = 1_700_000_000  # a fixed timestamp: answers are byte-for-byte reproducible
 WORDS = (
     "synthetic answer the router passes this text along unchanged so a test can tell where it came from "
@@ -102,6 +104,8 @@ def _chat(body: dict[str, Any], rng: Seeded) -> Answer:
     model = str(body.get("model") or "synthetic")
     limit = _limit(body)
     n = body.get("n") if isinstance(body.get("n"), int) and body["n"] > 0 else 1
+    if n > MAX_CHOICES:
+        return _error(400, f"Invalid 'n': integer above maximum value. Expected a value <= {MAX_CHOICES}, but got {n}", param="n")
     choices = [_choice(body, messages, rng, index, limit) for index in range(n)]
     usage = _usage(messages, choices)
     cid = f"chatcmpl-syn-{rng.key[:20]}"
@@ -232,6 +236,8 @@ def _embeddings(body: dict[str, Any], rng: Seeded) -> Answer:
     model = str(body.get("model") or "synthetic")
     dimension = body.get("dimensions") if isinstance(body.get("dimensions"), int) and body["dimensions"] > 0 else None
     dimension = dimension or EMBEDDING_DIMENSIONS.get(model.rsplit("/", 1)[-1], DEFAULT_DIMENSION)
+    if dimension > MAX_DIMENSIONS:
+        return _error(400, f"Invalid 'dimensions': {dimension} is above the maximum of {MAX_DIMENSIONS}", param="dimensions")
     as_base64 = body.get("encoding_format") == "base64"
     data = []
     for index, item in enumerate(inputs):

@@ -89,4 +89,6 @@ def test_apply_marks_but_never_drops_and_tracks_unused():
 
 def test_the_repository_deviations_file_loads():
     deviations = Deviations.load(REPO / "suites" / "deviations.yaml")
-    assert len(deviations) >= 5 and all(d.target == "ogx-1.5.0" for d in deviations)
+    targets = {d.target for d in deviations}
+    assert targets <= {"ogx-1.5.0", "llama-stack-0.7.3"}, targets  # every entry names the app it is about
+    assert sum(d.target == "ogx-1.5.0" for d in deviations) >= 5

@@ -65,7 +65,8 @@ def test_every_declared_deviation_is_seen(live_spec, committed_spec, ogx_exchang
     deviations = Deviations.load(REPO / "suites" / "deviations.yaml")
     _all_failures(live_spec, ogx_exchanges, deviations)
     _all_failures(committed_spec, ogx_exchanges, deviations)
-    assert [d.source for d in deviations.unused()] == []
+    # the captured traffic is OGX 1.5.0's: every OGX entry must be seen in it (others are another app's)
+    assert [d.source for d in deviations.unused() if d.target == "ogx-1.5.0"] == []
 
 
 def _replay(ogx_exchanges) -> httpx.MockTransport:

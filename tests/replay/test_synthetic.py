@@ -198,3 +198,17 @@ SCHEMAS = [
 def test_generated_values_are_valid_for_their_schema(schema):
     for seed in range(50):
         jsonschema.validate(SchemaInstance(random.Random(seed)).of(schema), schema)
+
+
+def test_absurd_sizes_are_refused_or_bounded_never_slow(client):
+    """Fuzzed requests reach this endpoint: a huge `n`, `dimensions` or schema bound must not hang it."""
+    with pytest.raises(openai.BadRequestError, match="Invalid 'n'"):
+        client.chat.completions.create(model="gpt-4o", messages=ask("x"), n=10**12)
+    with pytest.raises(openai.BadRequestError, match="dimensions"):
+        client.embeddings.create(model="m", input="a", dimensions=10**9, encoding_format="float")
+    huge = {"type": "function", "function": {"name": "f", "parameters": {
+        "type": "object", "required": ["a", "s"],
+        "properties": {"a": {"type": "array", "minItems": 10**9}, "s": {"type": "string", "minLength": 10**9}}}}}
+    answer = client.chat.completions.create(model="gpt-4o", messages=ask("x"), tools=[huge])
+    arguments = json.loads(answer.choices[0].message.tool_calls[0].function.arguments)
+    assert len(arguments["a"]) <= 32 and len(arguments["s"]) <= 512

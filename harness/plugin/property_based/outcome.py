@@ -48,6 +48,7 @@ class Outcome:
     skipped: str | None = None  # why nothing was generated
     error: str | None = None  # generation itself failed (a harness or spec problem, reported as such)
     notes: list[str] = field(default_factory=list)  # e.g. stateful: resources created, creates that failed
+    seconds: float = 0.0
 
     def record(self, exchange: Exchange, failures: list[CheckFailure]) -> None:
         self.sent += 1
@@ -75,7 +76,7 @@ class Outcome:
 
     def summary(self) -> str:
         statuses = ", ".join(f"{s}×{n}" for s, n in sorted(self.statuses.items())) or "none"
-        line = f"{self.label}: {self.sent} requests (statuses {statuses})"
+        line = f"{self.label}: {self.sent} requests in {self.seconds:.1f} s (statuses {statuses})"
         if self.unsendable:
             line += f", {self.unsendable} generated cases no HTTP client can send"
         if self.skipped:

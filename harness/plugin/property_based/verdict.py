@@ -5,6 +5,8 @@ at its minimal example with the command that replays it."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,18 +29,21 @@ class Generated:
             pytest.fail(getattr(error, "render", lambda: str(error))(), pytrace=False)
 
     def positive(self, key: str) -> Outcome:
-        return self._verdict(self.run.run_operation(key, "positive", self.nodeid))
+        return self._verdict(lambda: self.run.run_operation(key, "positive", self.nodeid))
 
     def negative(self, key: str) -> Outcome:
-        return self._verdict(self.run.run_operation(key, "negative", self.nodeid))
+        return self._verdict(lambda: self.run.run_operation(key, "negative", self.nodeid))
 
     def families(self) -> list[Any]:
         return self._families.selected()
 
     def lifecycle(self, family: Any) -> Outcome:
-        return self._verdict(self._families.run_family(family, self.nodeid))
+        return self._verdict(lambda: self._families.run_family(family, self.nodeid))
 
-    def _verdict(self, outcome: Outcome) -> Outcome:
+    def _verdict(self, run: Callable[[], Outcome]) -> Outcome:
+        started = time.monotonic()
+        outcome = run()
+        outcome.seconds = time.monotonic() - started
         for exchange in outcome.representatives():
             self.contract_run.observe(exchange)
         if outcome.failed:
