@@ -108,9 +108,11 @@ class ContractRun:
 def _library_hint(stack: Any) -> str | None:
     if stack.mode != "library":
         return None
-    config = stack.config or "<config>"
+    from harness.targets.profiles import get_profile
+
+    config = str(stack.config or "<config>")
     return (f"# library mode: the app ran in-process; to use the curl line, start it as a server "
-            f"(pytest … --stack-config=server:{config}, or `ogx stack run {config} --port 8321 --insecure`) "
+            f"(pytest … --stack-config=server:{config}, or `{get_profile(stack.profile).server_hint(config)}`) "
             f"and replace {stack.base_url} with http://127.0.0.1:8321")
 
 

@@ -28,6 +28,11 @@ class StackProfile:
     def server_command(self, config: str, port: int) -> list[str]:
         return [sys.executable, "-m", self.cli_module, "stack", "run", config, "--port", str(port), *self.server_args]
 
+    def server_hint(self, config: str, port: int = 8321) -> str:
+        """The command a person types to serve ``config`` (for messages)."""
+        program = {"ogx": "ogx", "llama-stack": "llama"}.get(self.name, self.name)
+        return " ".join([program, "stack", "run", config, "--port", str(port), *self.server_args])
+
     def installed_version(self) -> str | None:
         try:
             return importlib.metadata.version(self.distribution)

@@ -6,6 +6,7 @@ from harness.core.errors import TargetError
 
 from .base import RunningStack
 from .health import wait_healthy
+from .profiles import get_profile
 
 
 class UrlTarget:
@@ -20,8 +21,8 @@ class UrlTarget:
             raise TargetError(
                 f"the stack at {self.url} is not reachable or not healthy: {problem}",
                 value=self.url,
-                fix="start the stack first (e.g. `ogx stack run CONFIG --port 8321`) and pass its base URL, "
-                "or let the harness start one: --stack-config=server:<config>",
+                fix=f"start the stack first (e.g. `{get_profile(self.profile).server_hint('CONFIG')}`) and pass its "
+                "base URL, or let the harness start one: --stack-config=server:<config>",
             )
         return RunningStack(base_url=self.url, mode="url", profile=self.profile, describe=f"{self.profile} at {self.url}")
 
