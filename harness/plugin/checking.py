@@ -84,6 +84,15 @@ class ContractRun:
         self.findings += [Finding(nodeid, failure) for failure in failures]
         return failures
 
+    def unused_deviations(self) -> list[Any]:
+        """Declared deviations for this target that nothing in the run matched (stale entries?)."""
+        from fnmatch import fnmatchcase
+
+        if self.deviations is None:
+            return []
+        target = self.options.target or ""
+        return [d for d in self.deviations.unused() if d.target is None or fnmatchcase(target, d.target)]
+
     def _add_hint(self, failures: list[CheckFailure]) -> None:
         if self.library_hint:
             for failure in failures:

@@ -115,10 +115,10 @@ def summary_lines(outcomes: dict[tuple[str, str], Counter[str]], run: Any) -> li
         lines.append(f"contract: {run.exchanges_checked} exchanges checked, {run.exchanges_unchecked} opted out; "
                      f"findings: {kinds['unexpected']} unexpected, {kinds['expected']} expected (declared deviations), "
                      f"{kinds['warning']} warnings")
-        if run.deviations is not None:
-            unused = run.deviations.unused()
-            if unused:
-                lines.append(f"deviations declared but not seen in this run: {len(unused)} (see the report)")
+        unused = run.unused_deviations()
+        if unused:
+            lines.append(f"deviations declared for {run.options.target} but not seen in this run: {len(unused)} "
+                         "(see the report)")
     return lines
 
 
@@ -171,8 +171,8 @@ def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Count
             lines += [f"#### {finding.failure.check}: {finding.failure.title}", "",
                       f"Seen in: {where or 'the spec document'}", "", "```", finding.failure.render(), "```", ""]
     if run.deviations is not None:
-        unused = run.deviations.unused()
-        lines += ["", f"## Declared deviations not seen in this run: {len(unused)}", ""]
+        unused = run.unused_deviations()
+        lines += ["", f"## Deviations declared for {run.options.target} but not seen in this run: {len(unused)}", ""]
         lines += [f"- {getattr(d, 'check', '?')} `{getattr(d, 'operation', '?')}`: {getattr(d, 'reason', '')}" for d in unused]
     skipped = run.spec.session.skipped_report() if hasattr(run.spec, "session") else []
     if skipped:
