@@ -6,6 +6,8 @@ The file is a YAML list; each entry has exactly these keys::
       operation: GET /v1/responses/{response_id}   # "METHOD /template"; shell-style wildcards allowed ("*")
       reason: OGX answers 404 for a missing response but the spec does not declare it
       target: ogx-1.5.0*                       # optional; matched against CheckOptions.target
+      seen_by: suites/contract                 # optional; what shows the deviation, when not the
+                                               # captured traffic of tests/contract (for reviewers)
 
 A failure that an entry matches keeps its place in the results with ``expected_reason`` set: it is
 reported as expected, never dropped.
@@ -24,7 +26,7 @@ from harness.core.failure import CheckFailure
 from harness.core.registry import checks
 
 REQUIRED = ("check", "operation", "reason")
-ALLOWED = (*REQUIRED, "target")
+ALLOWED = (*REQUIRED, "target", "seen_by")
 METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
 
 
@@ -35,6 +37,7 @@ class Deviation:
     reason: str
     target: str | None = None
     source: str = ""  # "suites/deviations.yaml, entry 3"
+    seen_by: str | None = None  # e.g. "suites/contract": the run that shows it
 
     def matches(self, failure: CheckFailure, target: str | None) -> bool:
         if failure.check != self.check:
@@ -110,7 +113,7 @@ class Deviations:
 
 
 def _entry(item: Any, where: str) -> Deviation:
-    allowed = "keys " + ", ".join(ALLOWED) + " (target optional)"
+    allowed = "keys " + ", ".join(ALLOWED) + " (target and seen_by optional)"
     if not isinstance(item, dict):
         raise UsageError(
             f"{where}: an entry must be a mapping",
@@ -160,4 +163,4 @@ def _entry(item: Any, where: str) -> Deviation:
             allowed="e.g. 'GET /v1/responses/{response_id}', 'DELETE /v1/*', '*'",
             fix="write the method in capitals, then the spec's path template",
         )
-    return Deviation(check, operation, item["reason"].strip(), item.get("target"), where)
+    return Deviation(check, operation, item["reason"].strip(), item.get("target"), where, item.get("seen_by"))

@@ -20,6 +20,8 @@ class StackProfile:
     server_args: tuple[str, ...] = ()  # e.g. OGX refuses to serve without TLS unless told it is local
     # In library mode the app logs into the test output: keep it to warnings unless the user set it.
     library_env: tuple[tuple[str, str], ...] = ()
+    # In server mode: OGX's rich console tracebacks take seconds per logged error; JSON lines do not.
+    server_env: tuple[tuple[str, str], ...] = ()
 
     def create_app(self):
         module_name, func_name = self.app_factory.split(":")
@@ -60,6 +62,7 @@ PROFILES: dict[str, StackProfile] = {
         cli_module="ogx.cli.ogx",
         server_args=("--insecure",),  # the harness binds 127.0.0.1 only
         library_env=(("OGX_LOGGING", "all=warning"),),
+        server_env=(("OGX_LOG_FORMAT", "json"),),
     ),
     "llama-stack": StackProfile(
         name="llama-stack",

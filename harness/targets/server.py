@@ -67,7 +67,8 @@ class ServerTarget:
             require_free(self.port, self.option_value)
         port = self.port or free_port()
         config = loopback_config(self.config, self.env.state_dir / "stack-config.yaml", port)
-        env = {**os.environ, **self.env.variables(), self.profile.config_env: str(config)}
+        defaults = {name: value for name, value in self.profile.server_env if name not in os.environ}
+        env = {**os.environ, **defaults, **self.env.variables(), self.profile.config_env: str(config)}
         with open(self.log_path, "wb") as log:
             self._proc = subprocess.Popen(
                 self.profile.server_command(str(config), port),

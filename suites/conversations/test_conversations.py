@@ -93,15 +93,16 @@ def test_item_pages_link_by_cursor(http_client, openai_client, conversation, sta
     assert [i["content"][0]["text"] for i in nxt["data"]] == ["m2", "m3"]
 
 
-def test_delete_item_removes_it(http_client, openai_client, conversation):
+def test_delete_item_removes_it(http_client, openai_client, conversation, verify_deleted):
     added = openai_client.conversations.items.create(conversation.id, items=[message("user", "keep"), message("user", "drop")])
     keep, drop = (item.id for item in added.data)
     deleted = http_client.delete(f"/v1/conversations/{conversation.id}/items/{drop}")
     assert deleted.status_code == 200, deleted.text
+    assert deleted.json()["id"] == conversation.id  # as OpenAI: the answer is the parent conversation
     remaining = [item.id for item in openai_client.conversations.items.list(conversation.id)]
     assert remaining == [keep]
-    assert http_client.get(f"/v1/conversations/{conversation.id}/items/{drop}").status_code == 404
-    assert http_client.delete(f"/v1/conversations/{conversation.id}/items/{drop}").status_code == 404
+    # GET → 404, absent from every page of the list, second DELETE → 404
+    verify_deleted(f"/v1/conversations/{conversation.id}/items", drop, delete_response=deleted)
 
 
 def test_delete_conversation_is_gone_everywhere(http_client, openai_client):

@@ -79,6 +79,10 @@ def property_run(request: pytest.FixtureRequest, stack: Any, contract_run: Any, 
         synthetic=plugin_settings.inference_mode is InferenceMode.SYNTHETIC and stack.mode != "url",
         command=lambda nodeid: pytest_command(nodeid, base),
     )
+    if stack.mode == "url":
+        run.synthetic_hint = ("A stack at a URL talks to its own provider, so the synthetic mode cannot answer for "
+                              "it; run the stack with --stack-config=<config> or server:<config> and "
+                              "--inference-mode=synthetic")
     run.started = time.monotonic()
     request.config.stash[_RUN] = run
     yield run

@@ -49,10 +49,15 @@ class Outcome:
     error: str | None = None  # generation itself failed (a harness or spec problem, reported as such)
     notes: list[str] = field(default_factory=list)  # e.g. stateful: resources created, creates that failed
     seconds: float = 0.0
+    refusals: list[Exchange] = field(default_factory=list)  # the first few 4xx/5xx exchanges (for skip reasons)
+    created: int = 0  # stateful: resources the app created (each then fetched and looked up in the list)
+    deleted: int = 0  # stateful: resources deleted, with what the app says afterwards verified
 
     def record(self, exchange: Exchange, failures: list[CheckFailure]) -> None:
         self.sent += 1
         self.statuses[exchange.response.status] += 1
+        if exchange.response.status >= 400 and len(self.refusals) < 3:
+            self.refusals.append(exchange)
         self.note(failures, exchange)
 
     def note(self, failures: list[CheckFailure], exchange: Exchange | None) -> None:
@@ -83,11 +88,19 @@ class Outcome:
             return f"{self.label}: skipped: {self.skipped}"
         if self.error:
             line += f"; generation failed: {self.error.splitlines()[0]}"
-        for (check, _, kind, status), tally in sorted(self.findings.items()):
-            line += f"\n    {kind}: {check} ×{tally.count} ({status}): {tally.failure.title}"
+        for (check, operation, kind, status), tally in sorted(self.findings.items(), key=_order):
+            line += f"\n    {kind}: {check} ×{tally.count} ({status}, {operation}): {tally.failure.title}"
+        if self.created:
+            line += (f"\n    created {self.created} resources (each then fetched and looked up in the list), "
+                     f"deleted {self.deleted} and checked what the app said after")
         for note in self.notes:
             line += f"\n    note: {note}"
         return line
+
+
+def _order(item: tuple[tuple[str, str | None, str, str], Tally]) -> tuple[str, ...]:
+    check, operation, kind, status = item[0]
+    return (kind, check, operation or "", status)
 
 
 def _status_class(exchange: Exchange | None) -> str:

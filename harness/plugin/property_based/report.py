@@ -16,6 +16,7 @@ def render_failure(outcome: Outcome, settings: Any) -> str:
     parts = [f"{outcome.label}: {_count(outcome)} (seed {settings.seed}, up to {settings.examples} examples)"]
     if outcome.error:
         parts.append(f"generation failed: {outcome.error}")
+    parts += [f"note: {note}" for note in outcome.notes]
     shown: set[tuple[str, str | None]] = set()
     for minimal in outcome.minimal:
         for failure in minimal.failures:
@@ -39,7 +40,7 @@ def render_failure(outcome: Outcome, settings: Any) -> str:
 def summary_lines(run: Any) -> list[str]:
     settings = run.settings
     elapsed = time.monotonic() - run.started if run.started else 0.0
-    sent = run.sender.sent
+    sent = sum(outcome.sent for outcome in run.outcomes)
     seed = f"{settings.seed}" + ("" if settings.seed_given else " (drawn at random: pass --property-seed to repeat)")
     lines = [f"budget: {settings.examples} examples per operation and kind, per family; seed {seed}; "
              f"{sent} requests in {elapsed:.1f} s ({sent / elapsed if elapsed else 0:.0f}/s)"]
@@ -53,8 +54,11 @@ def summary_lines(run: Any) -> list[str]:
             counts[kind_of(tally.failure)] = counts.get(kind_of(tally.failure), 0) + 1
     lines.append("distinct findings: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n) if any(counts.values())
                  else "distinct findings: none")
+    quiet = [o for o in run.outcomes if not (o.findings or o.skipped or o.error or o.minimal)]
+    lines.append(f"{len(run.outcomes)} runs: {len(quiet)} without findings, "
+                 f"{sum(1 for o in run.outcomes if o.skipped)} skipped (reasons below), the rest below")
     for outcome in run.outcomes:
-        if outcome.findings or outcome.skipped or outcome.error or outcome.minimal:
+        if outcome not in quiet:
             lines.append(outcome.summary())
     return lines
 

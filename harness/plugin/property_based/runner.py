@@ -30,6 +30,11 @@ from .outcome import Minimal, Outcome, blocking
 from .sending import Sender, Unsendable
 from .settings import PropertySettings
 
+# Checks judged against earlier exchanges (a second error format is only news once): replaying one example
+# cannot make them fail again, so hypothesis is not asked to shrink them; they are reported as they happened.
+ACROSS_EXCHANGES = frozenset({"error_format_consistent"})
+FLAKY = ("the app answered differently when hypothesis replayed the same steps (its state or timing changed), "
+         "so what is shown is the run as it happened, not shrunk; the requests above are the ones that failed")
 BLOB_NOTE = re.compile(r"@reproduce_failure\('([^']+)', b'([^']+)'\)")
 
 
@@ -67,6 +72,7 @@ class PropertyRun:
     outcomes: list[Outcome] = field(default_factory=list)
     session: CheckSession = field(default_factory=CheckSession)
     started: float = 0.0  # time.monotonic() when the session's run began (for the summary)
+    synthetic_hint: str = "Run with --inference-mode=synthetic to exercise it"
 
     # -- what to run ---------------------------------------------------------------------------------
 
@@ -84,7 +90,7 @@ class PropertyRun:
         reason = self.generator.inference_reason(operation)
         if reason and not self.synthetic:
             return (f"{operation.label} calls the model ({reason}); generated prompts cannot be replayed from "
-                    "cassettes. Run with --inference-mode=synthetic to exercise it")
+                    f"cassettes. {self.synthetic_hint}")
         return None
 
     # -- one operation ---------------------------------------------------------------------------------
@@ -110,7 +116,7 @@ class PropertyRun:
             if mode == "negative":
                 failures += self.check_negative(NegativeExample(sent.exchange, case, sent.prepared))
             outcome.record(sent.exchange, failures)
-            found = blocking(failures)
+            found = [f for f in blocking(failures) if f.check not in ACROSS_EXCHANGES]
             if found:
                 raise_finding(found, sent.exchange)
 
@@ -174,24 +180,31 @@ class PropertyRun:
         except DidNotReproduce as error:
             outcome.error = f"the example given with --property-reproduce did not fail: {error}"
         except BaseException as error:  # noqa: BLE001 - hypothesis raises findings and groups of them
-            findings = list(_findings(error))
-            if not findings or isinstance(error, (KeyboardInterrupt, SystemExit)):
-                if isinstance(error, (KeyboardInterrupt, SystemExit)):
-                    raise
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
+            self._minimal(error, outcome, command=command, operation=operation)
+
+    def _minimal(self, error: BaseException, outcome: Outcome, *, command: str, operation: str) -> None:
+        from hypothesis.errors import Flaky  # noqa: PLC0415
+
+        findings = list(_findings(error))
+        flaky = isinstance(error, Flaky)
+        if flaky:
+            outcome.notes.append(FLAKY)
+        if not findings:
+            if not (flaky and outcome.findings):  # a flaky run's findings were recorded as they happened
                 outcome.error = f"{type(error).__name__}: {error}"
-                return
-            flaky = type(error).__name__ in ("FlakyFailure", "Flaky")
-            for finding in findings:
-                blob = _blob(finding)
-                line = f"{command} {' '.join(self.settings.arguments(operation=operation, reproduce=blob))}"
-                if flaky:
-                    line += ("\n(hypothesis could not make this fail twice: the app's state changed between "
-                             "runs; the request above is the one that failed)")
-                outcome.minimal.append(Minimal(tuple(finding.failures), _falsifying(finding), line))
-                for failure in finding.failures:  # the minimal example represents its finding
-                    for key, tally in outcome.findings.items():
-                        if key[0] == failure.check and key[1] == failure.operation and tally.failure.severity == failure.severity:
-                            tally.failure, tally.exchange = failure, finding.exchange
+            return
+        for finding in findings:
+            blob = _blob(finding)
+            line = f"{command} {' '.join(self.settings.arguments(operation=operation, reproduce=blob))}"
+            if flaky:
+                line += "\n(" + FLAKY + ")"
+            outcome.minimal.append(Minimal(tuple(finding.failures), _falsifying(finding), line))
+            for failure in finding.failures:  # the minimal example represents its finding
+                for key, tally in outcome.findings.items():
+                    if key[0] == failure.check and key[1] == failure.operation and tally.failure.severity == failure.severity:
+                        tally.failure, tally.exchange = failure, finding.exchange
 
 
 def _findings(error: BaseException):

@@ -60,11 +60,10 @@ class Families:
         machine = FamilyMachine.for_family(self, family, fixed, outcome)
         test = self._as_test(machine)
         self.run.conclude(test, outcome, command=self.run.command(nodeid), operation=family.create.key)
-        created = sum(1 for n in outcome.notes if n.startswith("created "))
-        if not outcome.failed and not created:
+        if not outcome.failed and not outcome.created:
             statuses = ", ".join(f"{s}×{n}" for s, n in sorted(outcome.statuses.items()))
             outcome.skipped = (f"the chain was never exercised: no generated {family.create.key} succeeded "
-                               f"({outcome.sent} requests, statuses {statuses})")
+                               f"({outcome.sent} requests, statuses {statuses}){_first_refusal(outcome)}")
         return outcome
 
     def _as_test(self, machine: type) -> Any:
@@ -113,7 +112,7 @@ class Families:
         statuses: list[int] = []
 
         def created(case: Any) -> bool:
-            exchange = self.send_create(family, case, fixed, outcome)
+            exchange = self.send_create(family, case, fixed, refused)
             statuses.append(exchange.response.status)
             made.extend(created_ids(family, exchange))
             return bool(made)
@@ -121,6 +120,7 @@ class Families:
         from hypothesis import find  # noqa: PLC0415
         from hypothesis.errors import NoSuchExample  # noqa: PLC0415
 
+        refused = Outcome(f"provision {family.name}")
         strategy = self.run.generator.strategy(self.run.generator.operation(family.create.key), "positive")
         try:
             find(strategy, created, settings=self.run.hypothesis_settings(
@@ -130,7 +130,7 @@ class Families:
         if not made:
             counted = ", ".join(f"{s}×{statuses.count(s)}" for s in sorted(set(statuses)))
             why = (f"could not create a {family.name} to build on: none of {len(statuses)} generated "
-                   f"{family.create.key} requests succeeded (statuses {counted})")
+                   f"{family.create.key} requests succeeded (statuses {counted}){_first_refusal(refused)}")
             self.provisioned.failed[family.item] = why
             raise LookupError(why)
         outcome.notes.append(f"provisioned {family.name} {made[0]!r} (used as a parent or a reference)")
@@ -140,7 +140,7 @@ class Families:
     # -- requests --------------------------------------------------------------------------------------
 
     def send_create(self, family: ResourceFamily, case: Any, fixed: dict[str, str], outcome: Outcome) -> Exchange:
-        """Send a generated create (parents and references filled in); raises its blocking findings."""
+        """Send a generated create (parents and references filled in), checked and recorded."""
         params = {p: fixed[p] for p in family.parent_params}
         if params:
             case.path_parameters = {**case.path_parameters, **params}
@@ -148,13 +148,15 @@ class Families:
         if references and isinstance(case.body, dict):
             case.body = {**case.body, **references}
         exchange = self.run.sender.send(case, family.create.key).exchange
-        found = self.checked(exchange, outcome)
-        if found:
-            raise_finding(found, exchange)
+        self.checked(exchange, outcome)
         return exchange
 
     def checked(self, exchange: Exchange, outcome: Outcome) -> list[Any]:
-        """Check one exchange and record it; its blocking findings (raised by the caller, once the step is over)."""
+        """Check one exchange and record it; returns its blocking findings.
+
+        The state machine does not raise these: a finding about one request is the per-operation runs'
+        to shrink (and it still fails the family's subtest, unshrunk). Hypothesis shrinks step sequences
+        only for what needs a sequence: the lifecycle and delete-semantics findings."""
         failures = self.run.check(exchange)
         outcome.record(exchange, failures)
         return blocking(failures)
@@ -164,6 +166,13 @@ class Families:
         exchange = self.run.sender.send_raw("GET", path, {}, b"", operation, params=params)
         found += self.checked(exchange, outcome)
         return exchange
+
+
+def _first_refusal(outcome: Outcome) -> str:
+    """The first failed create's answer: why the app refused, in its own words."""
+    for exchange in outcome.refusals[:1]:
+        return f"; first answer: {exchange.response.status} {exchange.response.body[:200].decode('utf-8', 'replace')}"
+    return ""
 
 
 def _generate_only() -> tuple[Any, ...]:
@@ -197,12 +206,22 @@ def created_ids(family: ResourceFamily, exchange: Exchange) -> list[str]:
                         for item in items) if i]
 
 
+@dataclass(frozen=True)
+class Handle:
+    """What one create made (no ids when it failed)."""
+
+    ids: tuple[str, ...]
+
+    def live(self, alive: set[str]) -> list[str]:
+        return [i for i in self.ids if i in alive]
+
+
 class FamilyMachine:
     """Builds the RuleBasedStateMachine class of one family (hypothesis needs a class per machine)."""
 
     @staticmethod
     def for_family(families: Families, family: ResourceFamily, fixed: dict[str, str], outcome: Outcome) -> type:
-        from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, multiple, rule  # noqa: PLC0415
+        from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, rule  # noqa: PLC0415
 
         run = families.run
         create_strategy = run.generator.strategy(run.generator.operation(family.create.key), "positive")
@@ -210,6 +229,8 @@ class FamilyMachine:
         collection = family.collection_path(**parents)
 
         class Machine(RuleBasedStateMachine):
+            # A handle per create, whatever the app answered: the sequence of rules hypothesis explores must
+            # not depend on the app's answers, or replaying it (to shrink) would take other branches.
             created = Bundle("created")
 
             def __init__(self) -> None:
@@ -217,15 +238,14 @@ class FamilyMachine:
                 self.alive: set[str] = set()
 
             @rule(target=created, case=create_strategy)
-            def create(self, case: Any) -> Any:
+            def create(self, case: Any) -> Handle:
                 exchange = families.send_create(family, case, fixed, outcome)
                 new = [i for i in created_ids(family, exchange) if i not in self.alive]
                 self.alive.update(new)
-                outcome.notes.extend(f"created {family.name} {i!r}" for i in new[:1])
-                life = [Lifecycle(family.name, i, tuple(dict.fromkeys(("id", family.id_param))), exchange) for i in new]
-                for item in life:
-                    self._follow(item)
-                return multiple(*new)
+                outcome.created += len(new)
+                for item_id in new:
+                    self._follow(Lifecycle(family.name, item_id, tuple(dict.fromkeys(("id", family.id_param))), exchange))
+                return Handle(tuple(new))
 
             def _follow(self, life: Lifecycle) -> None:
                 found: list[Any] = []
@@ -236,9 +256,8 @@ class FamilyMachine:
                 ctx = CheckContext(run.spec, run.options, run.session, life.created, family.create)
                 failures = run.apply(run_checks(ctx, life, "lifecycle"))
                 outcome.note(failures, life.fetched)
-                found = blocking(failures) + found
-                if found:
-                    raise_finding(found, life.fetched or life.created)
+                if blocking(failures):
+                    raise_finding(blocking(failures), life.fetched or life.created)
 
             def _pages(self, life: Lifecycle, found: list[Any]) -> None:
                 query: dict[str, str] = {}
@@ -257,29 +276,35 @@ class FamilyMachine:
                     query["after"] = str(last)
                 life.list_incomplete = f"stopped after {LIST_PAGES} pages"
 
-            @rule(item=created)
-            def fetch_again(self, item: str) -> None:
-                if family.get is not None:
-                    found: list[Any] = []
-                    exchange = families.get(family.item_path(item, **parents), family.get.key, outcome, found)
-                    if found:
-                        raise_finding(found, exchange)
+            @rule(handle=created)
+            def fetch_again(self, handle: Handle) -> None:
+                for item_id in handle.live(self.alive)[:1]:
+                    families.get(family.item_path(item_id, **parents), family.get.key, outcome, [])
 
-            @rule(item=consumes(created))
-            def delete(self, item: str) -> None:
-                self.alive.discard(item)
+            @rule(handle=consumes(created))
+            def delete(self, handle: Handle) -> None:
+                for item_id in handle.live(self.alive):
+                    self.alive.discard(item_id)
+                    self._delete(item_id)
+
+            def _delete(self, item_id: str) -> None:
+                outcome.deleted += 1
                 seen = run.sender.observed()
-                failures = verify_deletion(run.sender.client, run.spec, collection_path=collection, item_id=item,
+                failures = verify_deletion(run.sender.client, run.spec, collection_path=collection, item_id=item_id,
                                            options=run.options, session=run.session, deviations=run.deviations)
                 exchanges = [_attributed(run, e) for e in seen]
-                found: list[Any] = []
                 for exchange in exchanges:
-                    found += families.checked(exchange, outcome)
+                    families.checked(exchange, outcome)
                 first = exchanges[0] if exchanges else None
                 outcome.note(failures, first)
-                found = blocking(failures) + found
-                if found:
-                    raise_finding(found, first)
+                if blocking(failures):
+                    raise_finding(blocking(failures), first)
+
+            def teardown(self) -> None:
+                """Delete what this sequence left, so lists (read to their end by every check) stay short."""
+                for item_id in sorted(self.alive):
+                    exchange = run.sender.send_raw("DELETE", family.item_path(item_id, **parents), {}, b"", family.delete.key)
+                    families.checked(exchange, outcome)
 
         Machine.__name__ = Machine.__qualname__ = f"{family.name.title().replace('.', '')}Lifecycle"
         return Machine
