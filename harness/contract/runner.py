@@ -7,7 +7,7 @@ import traceback
 from typing import Any
 
 from harness.core.exchange import Exchange
-from harness.core.failure import CheckFailure, CheckSkipped, Evidence
+from harness.core.failure import CheckFailure, Evidence
 from harness.core.registry import checks
 
 from .context import CheckContext, StreamView
@@ -50,22 +50,12 @@ def check_exchange(
 
 def run_checks(ctx: CheckContext, subject: Any, kind: str) -> list[CheckFailure]:
     """Run the registered checks of ``kind``; a check that crashes is a finding, not a crash."""
-    failures: list[CheckFailure] = []
-    for check in checks:
-        if check.kind != kind or check.name in ctx.options.skip:
-            continue
-        try:
-            check.func(ctx, subject)
-        except CheckSkipped:
-            continue
-        except CheckFailure as failure:
-            failures.append(failure)
-        except Exception as error:  # noqa: BLE001 - a bug in a check must not hide the other findings
-            failures.append(
-                ctx.failure(
-                    check.name,
-                    f"the check itself crashed: {type(error).__name__}: {error} (a harness bug; please report it)",
-                    Evidence("traceback", "".join(traceback.format_exception(error)[-6:])),
-                )
-            )
-    return failures
+
+    def crashed(name: str, error: Exception) -> CheckFailure:
+        return ctx.failure(
+            name,
+            f"the check itself crashed: {type(error).__name__}: {error} (a harness bug; please report it)",
+            Evidence("traceback", "".join(traceback.format_exception(error)[-6:])),
+        )
+
+    return checks.run(ctx, subject, kind=kind, skip=ctx.options.skip, on_crash=crashed)

@@ -52,12 +52,16 @@ class Registry:
     def __iter__(self):
         return iter(self._checks.values())
 
-    def run(self, ctx: Any, subject: Any, *, kind: str = "response", only: Iterable[str] | None = None) -> list[CheckFailure]:
-        """Run every check of ``kind`` (or the ``only`` ones); collect failures instead of stopping at the first."""
-        wanted = set(only) if only is not None else None
+    def run(self, ctx: Any, subject: Any, *, kind: str = "response", skip: Iterable[str] = (),
+            on_crash: Callable[[str, Exception], CheckFailure] | None = None) -> list[CheckFailure]:
+        """Run every check of ``kind`` not in ``skip``; collect failures instead of stopping at the first.
+
+        A check that raises anything else is a bug in the check: with ``on_crash`` it becomes the failure
+        that callback returns (so it cannot hide the other findings); without, it propagates."""
+        skipped = set(skip)
         failures: list[CheckFailure] = []
         for check in self._checks.values():
-            if check.kind != kind or (wanted is not None and check.name not in wanted):
+            if check.kind != kind or check.name in skipped:
                 continue
             try:
                 check.func(ctx, subject)
@@ -65,6 +69,10 @@ class Registry:
                 continue
             except CheckFailure as failure:
                 failures.append(failure)
+            except Exception as error:
+                if on_crash is None:
+                    raise
+                failures.append(on_crash(check.name, error))
         return failures
 
 
