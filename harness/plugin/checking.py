@@ -44,6 +44,7 @@ class ContractRun:
     exchanges_unchecked: int = 0
     _current: str | None = None
     _pending: dict[str | None, list[Exchange]] = field(default_factory=lambda: defaultdict(list))
+    _tests_begun: set[str] = field(default_factory=set)  # every test that ran with this run
 
     @classmethod
     def create(cls, config: pytest.Config, stack: Any, document: dict[str, Any]) -> "ContractRun":
@@ -68,6 +69,7 @@ class ContractRun:
 
     def begin(self, nodeid: str) -> None:
         self._current = nodeid
+        self._tests_begun.add(nodeid)
 
     def check(self, nodeid: str, *, enabled: bool) -> list[CheckFailure]:
         from harness.contract import check_exchange
@@ -91,7 +93,13 @@ class ContractRun:
         if self.deviations is None:
             return []
         target = self.options.target or ""
-        return [d for d in self.deviations.unused() if d.target is None or fnmatchcase(target, d.target)]
+        ran = {f.nodeid for f in self.findings if f.nodeid} | set(self._tests_begun)
+        return [
+            d for d in self.deviations.unused()
+            if (d.target is None or fnmatchcase(target, d.target))
+            # an entry another suite shows (seen_by) is only stale if that suite ran
+            and (not d.seen_by or any(nodeid.startswith(d.seen_by) for nodeid in ran))
+        ]
 
     def _add_hint(self, failures: list[CheckFailure]) -> None:
         if self.library_hint:
