@@ -69,8 +69,13 @@ def openapi_document(request: pytest.FixtureRequest, stack: RunningStack) -> dic
     if path is not None:
         import yaml
 
-        text = path.read_text()
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        try:
+            text = path.read_text()
+            return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        except (OSError, ValueError, yaml.YAMLError) as error:
+            fail_session(UsageError(f"--spec: {path} cannot be read as an OpenAPI document: {error}",
+                                    value=str(path), allowed="an OpenAPI JSON (.json) or YAML file",
+                                    fix="check the file, or drop --spec to use the stack's own /openapi.json"))
     with make(stack) as client:
         response = client.get("/openapi.json")
     if response.status_code != 200:
@@ -84,7 +89,10 @@ def contract_run(request: pytest.FixtureRequest, stack: RunningStack, openapi_do
     """The contract checks of this session: the spec, the deviations, and every finding so far."""
     from .checking import ContractRun, attach
 
-    run = ContractRun.create(request.config, stack, openapi_document)
+    try:
+        run = ContractRun.create(request.config, stack, openapi_document)
+    except HarnessError as error:  # an unusable spec or deviations file
+        fail_session(error)
     attach(request.config, run)
     return run
 

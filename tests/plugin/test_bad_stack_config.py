@@ -139,3 +139,23 @@ def test_unknown_profile(pytester):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     err = result.stderr.str()
     assert "unknown stack profile" in err and "'llama'" in err and "ogx, llama-stack" in err
+
+
+@pytest.mark.slow
+def test_unreadable_spec_file_ends_the_session_with_a_message(pytester):
+    bad = pytester.path / "spec.yaml"
+    bad.write_text("openapi: [unclosed\n")
+    result = run(pytester, f"--spec={bad}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    out = result.stdout.str()
+    assert "--spec:" in out and "cannot be read as an OpenAPI document" in out and "Traceback" not in out
+
+
+@pytest.mark.slow
+def test_malformed_deviations_file_names_the_entry(pytester):
+    bad = pytester.path / "deviations.yaml"
+    bad.write_text("- check: status_code_declared\n  operation: GET /x\n  reasn: typo\n")
+    result = run(pytester, f"--deviations={bad}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    out = result.stdout.str()
+    assert "unknown key(s) 'reasn'" in out and str(bad) in out, out
