@@ -21,6 +21,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from harness.core.documents import read_document
 from harness.core.errors import UsageError
 from harness.core.failure import CheckFailure
 from harness.core.registry import checks
@@ -54,25 +55,9 @@ class Deviations:
 
     @classmethod
     def load(cls, path: str | Path) -> "Deviations":
-        path = Path(path)
-        import yaml  # noqa: PLC0415
-
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except OSError as error:
-            raise UsageError(
-                f"cannot read the deviations file {path}: {error.strerror or error}",
-                value=str(path),
-                allowed="a readable YAML file",
-                fix="check the path, or leave the option out to run without declared deviations",
-            ) from None
-        except yaml.YAMLError as error:
-            raise UsageError(
-                f"{path} is not valid YAML: {error}",
-                value=str(path),
-                allowed="a YAML list of {check, operation, reason[, target]} entries",
-                fix="fix the syntax at the line named",
-            ) from None
+        data = read_document(path, what="the deviations file", error=UsageError,
+                             allowed="a YAML list of {check, operation, reason[, target, seen_by]} entries",
+                             fix="fix the syntax at the line named, or leave the option out to run without declared deviations")
         return cls.from_list(data if data is not None else [], source=str(path))
 
     @classmethod

@@ -10,13 +10,13 @@ validators compiled once and shared.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from harness.core.documents import read_document
 from harness.core.errors import SpecError
 
 from . import refs
@@ -279,35 +279,7 @@ def _server_base_paths(doc: dict[str, Any]) -> list[list[str]]:
 
 def load_api_spec(path: str | Path) -> ApiSpec:
     """Read an OpenAPI document from a ``.json`` or ``.yaml`` file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SpecError(
-            f"cannot read the OpenAPI document {path}: {error.strerror or error}",
-            value=str(path),
-            allowed="a readable .json, .yaml or .yml file",
-            fix="check the path (it is relative to the current directory)",
-        ) from None
-    try:
-        if path.suffix.lower() == ".json":
-            doc = json.loads(text)
-        else:
-            import yaml  # noqa: PLC0415 - only YAML specs need it
-
-            doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except ValueError as error:
-        raise SpecError(
-            f"{path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {error}",
-            value=str(path),
-            allowed="an OpenAPI 3 document in JSON or YAML",
-            fix="fetch it again (e.g. curl -sS BASE_URL/openapi.json) or fix the syntax at the place named",
-        ) from None
-    except Exception as error:  # yaml.YAMLError is not a ValueError
-        raise SpecError(
-            f"{path} is not valid YAML: {error}",
-            value=str(path),
-            allowed="an OpenAPI 3 document in JSON or YAML",
-            fix="fix the syntax at the place named",
-        ) from None
+    doc = read_document(path, what="the OpenAPI document", error=SpecError,
+                        allowed="an OpenAPI 3 document in JSON or YAML",
+                        fix="fetch it again (e.g. curl -sS BASE_URL/openapi.json) or fix the syntax at the place named")
     return ApiSpec.from_dict(doc, source=str(path))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -67,15 +66,15 @@ def openapi_document(request: pytest.FixtureRequest, stack: RunningStack) -> dic
 
     path = request.config.stash[SETTINGS].spec_path
     if path is not None:
-        import yaml
+        from harness.core.documents import read_document
 
         try:
-            text = path.read_text()
-            return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        except (OSError, ValueError, yaml.YAMLError) as error:
-            fail_session(UsageError(f"--spec: {path} cannot be read as an OpenAPI document: {error}",
-                                    value=str(path), allowed="an OpenAPI JSON (.json) or YAML file",
-                                    fix="check the file, or drop --spec to use the stack's own /openapi.json"))
+            return read_document(path, what="the --spec document", error=UsageError,
+                                 allowed="an OpenAPI JSON (.json) or YAML file",
+                                 fix="check the file, or drop --spec to use the stack's own /openapi.json")
+        except UsageError as error:
+            fail_session(UsageError(f"--spec: {path} cannot be read as an OpenAPI document: {error.message}",
+                                    value=error.value, allowed=error.allowed, fix=error.fix))
     with make(stack) as client:
         response = client.get("/openapi.json")
     if response.status_code != 200:

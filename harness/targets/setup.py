@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from harness.core.documents import read_document
 from harness.core.errors import UsageError
 
 
@@ -52,10 +52,12 @@ def load_setup(name: str, setups_dir: Path) -> Setup:
     if not path.is_file():
         raise UsageError("--setup: no such setup", value=name, allowed=", ".join(available(setups_dir)) or "(none)",
                          fix=f"name a file of {setups_dir} (without .yaml), or add one")
+    data = read_document(path, what="the setup file", error=UsageError,
+                         allowed="keys name, provider, model, upstream.base_url_env, upstream.api_key_env",
+                         fix="compare it with suites/setups/openai-gpt-4o.yaml")
     try:
-        data = yaml.safe_load(path.read_text())
         setup = Setup.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as error:
+    except ValidationError as error:
         raise UsageError(f"the setup file {path} is not valid: {error}", value=str(path),
                          allowed="keys name, provider, model, upstream.base_url_env, upstream.api_key_env",
                          fix="compare it with suites/setups/openai-gpt-4o.yaml") from None
