@@ -95,6 +95,7 @@ class CheckContext:
             or None,
             severity=severity,
             operation=operation or self.operation_key,
+            status=int(exchange.response.status) if exchange is not None else None,
         )
 
 

@@ -6,6 +6,8 @@ The file is a YAML list; each entry has exactly these keys::
       operation: GET /v1/responses/{response_id}   # "METHOD /template"; shell-style wildcards allowed ("*")
       reason: OGX answers 404 for a missing response but the spec does not declare it
       target: ogx-1.5.0*                       # optional; matched against CheckOptions.target
+      status: "404"                            # optional; the response status(es) it covers: "404",
+                                               # "404, 409" or "4xx" (without it: any status)
       seen_by: suites/contract                 # optional; what shows the deviation, when not the
                                                # captured traffic of tests/contract (for reviewers)
 
@@ -15,6 +17,7 @@ reported as expected, never dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -27,7 +30,8 @@ from harness.core.failure import CheckFailure
 from harness.core.registry import checks
 
 REQUIRED = ("check", "operation", "reason")
-ALLOWED = (*REQUIRED, "target", "seen_by")
+ALLOWED = (*REQUIRED, "target", "seen_by", "status")
+STATUS = re.compile(r"[1-5](\d\d|xx)")
 METHODS = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
 
 
@@ -39,11 +43,14 @@ class Deviation:
     target: str | None = None
     source: str = ""  # "suites/deviations.yaml, entry 3"
     seen_by: str | None = None  # e.g. "suites/contract": the run that shows it
+    status: tuple[str, ...] = ()  # "404", "4xx": the response statuses covered (empty: any)
 
     def matches(self, failure: CheckFailure, target: str | None) -> bool:
         if failure.check != self.check:
             return False
         if self.target is not None and (target is None or not fnmatchcase(target, self.target)):
+            return False
+        if self.status and not any(_status_matches(failure.status, pattern) for pattern in self.status):
             return False
         return fnmatchcase(failure.operation or "", self.operation)
 
@@ -56,7 +63,7 @@ class Deviations:
     @classmethod
     def load(cls, path: str | Path) -> "Deviations":
         data = read_document(path, what="the deviations file", error=UsageError,
-                             allowed="a YAML list of {check, operation, reason[, target, seen_by]} entries",
+                             allowed="a YAML list of {check, operation, reason[, target, seen_by, status]} entries",
                              fix="fix the syntax at the line named, or leave the option out to run without declared deviations")
         return cls.from_list(data if data is not None else [], source=str(path))
 
@@ -90,6 +97,13 @@ class Deviations:
         """Entries no failure has matched yet (candidates for removal once the app is fixed)."""
         return [e for i, e in enumerate(self.entries) if i not in self._used]
 
+    def used(self) -> list[int]:
+        """Indices of the entries some failure matched (to combine runs, e.g. pytest-xdist's workers)."""
+        return sorted(self._used)
+
+    def mark_used(self, indices: Iterable[int]) -> None:
+        self._used.update(indices)
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -98,7 +112,7 @@ class Deviations:
 
 
 def _entry(item: Any, where: str) -> Deviation:
-    allowed = "keys " + ", ".join(ALLOWED) + " (target and seen_by optional)"
+    allowed = "keys " + ", ".join(ALLOWED) + " (target, seen_by and status optional)"
     if not isinstance(item, dict):
         raise UsageError(
             f"{where}: an entry must be a mapping",
@@ -122,6 +136,8 @@ def _entry(item: Any, where: str) -> Deviation:
             allowed=allowed,
             fix="every entry needs check, operation and a reason a reviewer can judge",
         )
+    if isinstance(item.get("status"), int):
+        item = {**item, "status": str(item["status"])}
     for key in ALLOWED:
         if key in item and item[key] is not None and not isinstance(item[key], str):
             raise UsageError(
@@ -148,4 +164,20 @@ def _entry(item: Any, where: str) -> Deviation:
             allowed="e.g. 'GET /v1/responses/{response_id}', 'DELETE /v1/*', '*'",
             fix="write the method in capitals, then the spec's path template",
         )
-    return Deviation(check, operation, item["reason"].strip(), item.get("target"), where, item.get("seen_by"))
+    status = tuple(part.strip() for part in (item.get("status") or "").split(",") if part.strip())
+    bad = [part for part in status if not STATUS.fullmatch(part)]
+    if bad:
+        raise UsageError(
+            f"{where}: status {bad[0]!r} is not an HTTP status or class",
+            value=item["status"],
+            allowed="a status such as '404', a class such as '4xx', or several: '404, 409'",
+            fix="write the status(es) of the responses this deviation covers, or leave 'status' out for any",
+        )
+    return Deviation(check, operation, item["reason"].strip(), item.get("target"), where, item.get("seen_by"),
+                     status)
+
+
+def _status_matches(status: int | None, pattern: str) -> bool:
+    if status is None:
+        return False
+    return str(status) == pattern or (pattern.endswith("xx") and str(status)[0] == pattern[0])

@@ -28,6 +28,7 @@ class CheckFailure(AssertionError):
     reproduce: str | None = None
     severity: Severity = Severity.ERROR
     operation: str | None = None
+    status: int | None = None  # the HTTP status of the response the finding is about, when there is one
     expected_reason: str | None = field(default=None, compare=False)  # set when a deviation declares it
 
     def __post_init__(self) -> None:
@@ -50,6 +51,20 @@ class CheckFailure(AssertionError):
 
     def __str__(self) -> str:
         return self.render()
+
+    def to_dict(self) -> dict:
+        """Plain data (for pytest-xdist's worker output, which carries only builtin types)."""
+        return {"check": self.check, "title": self.title, "evidence": [[e.label, e.text] for e in self.evidence],
+                "reproduce": self.reproduce, "severity": self.severity.value, "operation": self.operation,
+                "status": None if self.status is None else int(self.status),
+                "expected_reason": self.expected_reason}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CheckFailure":
+        return cls(check=data["check"], title=data["title"],
+                   evidence=tuple(Evidence(label, text) for label, text in data["evidence"]),
+                   reproduce=data["reproduce"], severity=Severity(data["severity"]), operation=data["operation"],
+                   status=data["status"], expected_reason=data["expected_reason"])
 
 
 class CheckSkipped(Exception):

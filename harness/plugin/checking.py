@@ -42,6 +42,7 @@ class ContractRun:
     findings: list[Finding] = field(default_factory=list)
     exchanges_checked: int = 0
     exchanges_unchecked: int = 0
+    skipped_lines: list[str] | None = None  # merged from xdist workers; else the spec session's
     _current: str | None = None
     _pending: dict[str | None, list[Exchange]] = field(default_factory=lambda: defaultdict(list))
     _tests_begun: set[str] = field(default_factory=set)  # every test that ran with this run
@@ -67,6 +68,14 @@ class ContractRun:
     def observe(self, exchange: Exchange) -> None:
         self._pending[self._current].append(dataclasses.replace(exchange, test=self._current))
 
+    def record(self, nodeid: str, failures: list[CheckFailure], *, checked: int) -> None:
+        """Findings a test has already judged itself (the property run checks each generated exchange and
+        fails its own test or subtest): they join the run's report without being checked, or failing the
+        test, a second time."""
+        self._add_hint(failures)
+        self.exchanges_checked += checked
+        self.findings += [Finding(nodeid, failure) for failure in failures]
+
     def begin(self, nodeid: str) -> None:
         self._current = nodeid
         self._tests_begun.add(nodeid)
@@ -85,6 +94,48 @@ class ContractRun:
         self._add_hint(failures)
         self.findings += [Finding(nodeid, failure) for failure in failures]
         return failures
+
+    def skipped_report(self) -> list[str]:
+        """What could not be checked, and why (one line per check and reason)."""
+        if self.skipped_lines is not None:
+            return self.skipped_lines
+        return self.spec.session.skipped_report() if hasattr(self.spec, "session") else []
+
+    def export(self) -> dict[str, Any]:
+        """This worker's part of the run, as plain data (pytest-xdist carries only builtin types)."""
+        used = self.deviations.used() if self.deviations is not None else []
+        return {"findings": [[f.nodeid, f.failure.to_dict()] for f in self.findings],
+                "checked": self.exchanges_checked, "unchecked": self.exchanges_unchecked,
+                "tests": sorted(self._tests_begun), "used_deviations": used, "target": self.options.target,
+                "skipped": self.skipped_report()}
+
+    @classmethod
+    def merged(cls, config: pytest.Config, parts: list[dict[str, Any]]) -> "ContractRun":
+        """The whole run on the pytest-xdist controller: every worker's findings (the spec document's own
+        once), counts added up, and a deviation unused only if no worker used it."""
+        from harness.contract import Deviations
+
+        from . import SETTINGS
+
+        settings = config.stash[SETTINGS]
+        deviations = Deviations.load(settings.deviations_path) if settings.deviations_path else None
+        target = next((part["target"] for part in parts if part["target"]), None)
+        run = cls(None, deviations, dataclasses.replace(settings.check_options, target=target), skipped_lines=[])
+        seen_document: set[tuple[str, str]] = set()
+        for part in parts:
+            for nodeid, data in part["findings"]:
+                if nodeid is None:  # about the spec document: every worker found it
+                    if (data["check"], data["title"]) in seen_document:
+                        continue
+                    seen_document.add((data["check"], data["title"]))
+                run.findings.append(Finding(nodeid, CheckFailure.from_dict(data)))
+            run.exchanges_checked += part["checked"]
+            run.exchanges_unchecked += part["unchecked"]
+            run._tests_begun.update(part["tests"])
+            if deviations is not None:
+                deviations.mark_used(part["used_deviations"])
+            run.skipped_lines += [line for line in part["skipped"] if line not in run.skipped_lines]
+        return run
 
     def unused_deviations(self) -> list[Any]:
         """Declared deviations for this target that nothing in the run matched (stale entries?)."""

@@ -71,6 +71,7 @@ class OutcomeCounter:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
 
+    @pytest.hookimpl(trylast=True)  # after pytest's subtests support fails a parent with failed subtests
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         outcome = _outcome(report)
         if outcome is not None:
@@ -89,13 +90,43 @@ def _outcome(report: pytest.TestReport) -> str | None:
     return None
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+# -- pytest-xdist: each worker runs its own stack; the controller reports on the whole run ----------------
+
+_WORKER_PARTS = pytest.StashKey["list[dict[str, Any]]"]()
+WORKER_OUTPUT = "router_harness"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from .checking import run_of
 
+    config = session.config
+    output = getattr(config, "workeroutput", None)
+    if output is not None and _STACK_DESCRIBE in config.stash:
+        run = run_of(config)
+        output[WORKER_OUTPUT] = {"stack": config.stash[_STACK_DESCRIBE], "run": run.export() if run else None}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    part = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
+    if part is not None:
+        node.config.stash.setdefault(_WORKER_PARTS, []).append(part)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    from .checking import ContractRun, run_of
+
+    if hasattr(config, "workerinput"):
+        return  # the controller reports on the whole run
     outcomes = config.stash.get(_OUTCOMES, {})
+    parts = config.stash.get(_WORKER_PARTS, [])
+    if parts:
+        remember_stack(config, parts[0]["stack"])
     if not outcomes or _STACK_DESCRIBE not in config.stash:
         return  # no stack was started: nothing to report about an app
-    run = run_of(config)
+    runs = [part["run"] for part in parts if part["run"] is not None]
+    run = ContractRun.merged(config, runs) if runs else run_of(config)
     write = terminalreporter.write_line
     terminalreporter.section("router harness")
     for line in summary_lines(outcomes, run):
@@ -174,7 +205,7 @@ def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Count
         unused = run.unused_deviations()
         lines += ["", f"## Deviations declared for {run.options.target} but not seen in this run: {len(unused)}", ""]
         lines += [f"- {getattr(d, 'check', '?')} `{getattr(d, 'operation', '?')}`: {getattr(d, 'reason', '')}" for d in unused]
-    skipped = run.spec.session.skipped_report() if hasattr(run.spec, "session") else []
+    skipped = run.skipped_report()
     if skipped:
         lines += ["", "## Checks that could not run", ""] + [f"- {line}" for line in skipped]
     return "\n".join(lines) + "\n"

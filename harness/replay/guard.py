@@ -66,18 +66,48 @@ class OutboundGuard:
         return (self._allow_loopback and ip.is_loopback) or str(ip) in self._allowed_ips
 
     def _block(self, host: str, port: Any, what: str) -> OutboundBlocked:
+        callers = _callers()
         error = OutboundBlocked(
-            f"blocked {what} to {host}{f':{port}' if port else ''}: a replay run must not reach the network",
+            f"blocked {what} to {host}{f':{port}' if port else ''}: a replay run must not reach the network"
+            + (f"\n  called from: {callers}" if callers else ""),
             value=f"{host}:{port}" if port else host,
             allowed=", ".join(self.allowed_hosts),
             fix=(
-                "point the app's inference provider at the replay endpoint (its base_url), or, if this host is "
-                "meant to be reached, add it to the guard's allowed hosts (record modes add the upstream's host)"
+                "if it is the app's inference provider, point its base_url at the replay endpoint; if a library "
+                "fetches a resource (e.g. a tiktoken encoding), make it available offline; if this host is meant "
+                "to be reached, add it to the guard's allowed hosts (record modes add the upstream's host)"
             ),
         )
         with self._lock:
             self.violations.append(error)
         return error
+
+
+# Frames of the plumbing between the code that wanted the network and the socket: not worth showing.
+_PLUMBING = ("/socket.py", "/ssl.py", "/http/client.py", "/urllib/request.py", "/asyncio/", "/concurrent/",
+             "/threading.py", "/urllib3/", "/requests/", "/httpx/", "/httpcore/", "/anyio/", "/aiohttp/",
+             "/harness/replay/guard.py")
+
+
+def _callers(limit: int = 3) -> str:
+    """The innermost frames outside networking plumbing: which code reached for the network."""
+    import traceback  # noqa: PLC0415
+
+    shown = []
+    for frame in reversed(traceback.extract_stack()):
+        if any(part in frame.filename.replace("\\", "/") for part in _PLUMBING):
+            continue
+        shown.append(f"{_short(frame.filename)}:{frame.lineno} ({frame.name})")
+        if len(shown) == limit:
+            break
+    return " <- ".join(shown)
+
+
+def _short(filename: str) -> str:
+    for marker in ("/site-packages/", "/lib/python3"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename
 
 
 @contextmanager

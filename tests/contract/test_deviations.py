@@ -13,8 +13,8 @@ from harness.core.failure import CheckFailure
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _failure(check="status_code_declared", operation="GET /v1/responses/{response_id}") -> CheckFailure:
-    return CheckFailure(check=check, title="status 404 is not declared", operation=operation)
+def _failure(check="status_code_declared", operation="GET /v1/responses/{response_id}", status=404) -> CheckFailure:
+    return CheckFailure(check=check, title=f"status {status} is not declared", operation=operation, status=status)
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,8 @@ def _failure(check="status_code_declared", operation="GET /v1/responses/{respons
         ("- {check: status_code_declared, operation: /v1/x, reason: r}\n", "must be 'METHOD /path/template' or '*'"),
         ("- {check: status_code_declared, operation: '*', reason: 3}\n", "'reason' must be a string"),
         ("- [unclosed\n", "is not valid YAML"),
+        ("- {check: status_code_declared, operation: '*', reason: r, status: '40'}\n", "status '40' is not an HTTP"),
+        ("- {check: status_code_declared, operation: '*', reason: r, status: '404, 6xx'}\n", "status '6xx' is not"),
     ],
 )
 def test_malformed_files_name_the_file_the_entry_and_the_allowed_keys(tmp_path, text, message):
@@ -73,6 +75,22 @@ def test_matching_by_check_operation_pattern_and_target():
     assert deviations.match(_failure("error_format_consistent", None)).reason == "r2"
 
 
+def test_a_status_narrows_an_entry_to_the_responses_it_names():
+    """An entry for an undeclared 404 does not also excuse an undeclared 409 on the same operation."""
+    deviations = Deviations.from_list([
+        {"check": "status_code_declared", "operation": "GET /v1/responses/*", "reason": "gone", "status": "404"},
+        {"check": "status_code_declared", "operation": "POST /v1/files", "reason": "limits", "status": "413, 5xx"},
+        {"check": "status_code_declared", "operation": "PUT /v1/x", "reason": "yaml int", "status": 409},
+    ])
+    assert deviations.match(_failure()).reason == "gone"
+    assert deviations.match(_failure(status=409)) is None
+    assert deviations.match(_failure(status=None)) is None  # a finding about no response
+    assert deviations.match(_failure(operation="POST /v1/files", status=413)).reason == "limits"
+    assert deviations.match(_failure(operation="POST /v1/files", status=503)).reason == "limits"
+    assert deviations.match(_failure(operation="POST /v1/files", status=404)) is None
+    assert deviations.match(_failure(operation="PUT /v1/x", status=409)).reason == "yaml int"
+
+
 def test_apply_marks_but_never_drops_and_tracks_unused():
     deviations = Deviations.from_list(
         [
@@ -92,3 +110,5 @@ def test_the_repository_deviations_file_loads():
     targets = {d.target for d in deviations}
     assert targets <= {"ogx-1.5.0", "llama-stack-0.7.3"}, targets  # every entry names the app it is about
     assert sum(d.target == "ogx-1.5.0" for d in deviations) >= 5
+    # every undeclared-status entry says which status it excuses
+    assert all(d.status for d in deviations if d.check == "status_code_declared")

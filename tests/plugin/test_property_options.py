@@ -129,7 +129,15 @@ def test_a_failure_prints_a_command_that_replays_its_minimal_example(pytester):
     text = first.stdout.str()
     assert first.ret == pytest.ExitCode.TESTS_FAILED, text
     assert "not_a_server_error: server error 500 from GET http://router-under-test/v1/admin/tools" in text
-    [command] = [line.strip() for line in first.outlines if line.strip().startswith("pytest test_generated.py::")]
+    # the finding fails its subtest once; the contract run records it for the report without failing the
+    # test a second time
+    assert "contains 1 failed subtest" in text and "1 contract finding" not in text, text
+    assert re.search(r"test_generated\.py × library +2 failed$", text, re.M), text  # subtest + its test
+    commands = [first.outlines[i + 1].strip() for i, line in enumerate(first.outlines)
+                if line.strip() == "replay exactly this example:"]
+    assert len(commands) == 1, text
+    [command] = commands
+    assert command.startswith("pytest test_generated.py::test_positive_data "), text
     args = shlex.split(command)[2:]
     assert "--property-seed=0" in args and "--property-operations=GET /v1/admin/tools" in args
     assert any(a.startswith("--property-reproduce=") for a in args), command

@@ -197,3 +197,26 @@ def test_outcome_kinds():
         outcome = run.run_operation("GET /v1/things/{thing_id}", "positive", "t.py::t")
     assert {kind_of(t.failure) for t in outcome.findings.values()} == {"unexpected"}
     assert "status 410" in outcome.summary() and outcome.failed
+
+
+def test_an_error_hypothesis_reports_beside_a_finding_is_not_dropped():
+    """With report_multiple_bugs, hypothesis raises a group: a finding and, say, a transport error. The
+    finding gets its minimal example; the other error is the run's error, not silently lost."""
+    from harness.core.failure import CheckFailure, Severity
+    from harness.plugin.property_based.outcome import Outcome
+    from harness.plugin.property_based.runner import raise_finding
+
+    with property_run(things) as run:
+        failure = CheckFailure(check="not_a_server_error", title="server error 500", severity=Severity.ERROR)
+        try:
+            raise_finding([failure], None)
+        except AssertionError as finding:
+            group = ExceptionGroup("two bugs", [finding, ConnectionResetError("peer went away")])
+
+        def test():
+            raise group
+
+        outcome = Outcome("positive GET /v1/things")
+        run.conclude(test, outcome, command="pytest t.py::t", operation="GET /v1/things")
+    assert [m.failures[0].check for m in outcome.minimal] == ["not_a_server_error"]
+    assert outcome.error == "ConnectionResetError: peer went away" and outcome.failed

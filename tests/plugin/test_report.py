@@ -46,3 +46,24 @@ def test_summary_junit_and_markdown(pytester, deviations):
     assert "| suites/demo | library |" in markdown
     assert "status_code_declared" in markdown and "Reproduce with:" in markdown
     assert (pytester.path / "reports" / "junit-library.xml").read_text().count("<testcase") == 2
+
+
+def test_with_xdist_the_controller_reports_the_whole_run(pytester):
+    """Under ``-n 2`` each worker runs its own stack; the summary and the Markdown report come from the
+    controller and hold every worker's tests and findings (the spec document's own finding once)."""
+    pytester.mkdir("suites")
+    pytester.mkdir("suites/demo")
+    (pytester.path / "suites/demo/test_demo.py").write_text(SUITE + """
+def test_another_missing_conversation(http_client):
+    assert http_client.get("/v1/conversations/conv_" + "1" * 48).status_code == 404
+""")
+    (pytester.path / "none.yaml").write_text("[]\n")
+    result = pytester.runpytest_subprocess(f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p",
+                                           "no:cacheprovider", "--deviations=none.yaml", "-n", "2", timeout=300)
+    result.assert_outcomes(failed=2, xfailed=1)
+    result.stdout.fnmatch_lines(["suites/demo × library  2 failed, 1 xfailed",
+                                 "contract: * exchanges checked, 0 opted out; findings: 3 unexpected, 0 expected*"])
+    markdown = (pytester.path / "reports" / "harness-library.md").read_text()
+    assert "| suites/demo | library | 0 | 2 | 1 |" in markdown, markdown
+    assert "test_missing_conversation" in markdown and "test_another_missing_conversation" in markdown
+    assert markdown.count("#### spec_refs_resolve") == 1

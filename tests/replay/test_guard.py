@@ -46,6 +46,21 @@ def test_a_name_lookup_for_another_host_is_refused_before_dns(attempts):
     assert len(guard.violations) == 1
 
 
+def fetch_an_encoding():
+    """Stands for a library that downloads a resource (tiktoken fetches its encodings this way)."""
+    socket.getaddrinfo("openaipublic.blob.core.windows.net", 443)
+
+
+def test_a_refusal_names_the_code_that_reached_for_the_network(attempts):
+    with outbound_guard(), pytest.raises(OutboundBlocked) as caught:
+        fetch_an_encoding()
+    rendered = caught.value.render()
+    assert "called from: " in rendered and "test_guard.py" in rendered and "(fetch_an_encoding)" in rendered
+    innermost = rendered.split("called from: ")[1].split(" <- ")[0]
+    assert innermost.endswith("(fetch_an_encoding)") and "harness/replay" not in innermost  # not the guard
+    assert "tiktoken encoding), make it available offline" in rendered
+
+
 def test_loopback_and_allowed_hosts_pass(attempts):
     with outbound_guard(allowed_hosts=("127.0.0.1", "localhost", "::1", "upstream.example")):
         with socket.socket() as sock:

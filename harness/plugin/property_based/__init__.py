@@ -13,7 +13,7 @@ Fixture ``generated`` (function scope) runs generated requests for the test that
 
 Each call fails (or skips, saying why) the current test or subtest; a failure shows each blocking finding
 at the minimal example hypothesis found, with the pytest command that replays exactly that example.
-Representative exchanges (one per distinct finding) go to the plugin's contract run, so the run's
+Each distinct finding (at its minimal example) goes to the plugin's contract run, so the run's
 report holds every finding. Registered from ``harness.plugin`` (``pytest_plugins``); heavy imports
 (schemathesis, hypothesis) happen only when a test asks for ``generated``."""
 

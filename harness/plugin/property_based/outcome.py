@@ -71,14 +71,6 @@ class Outcome:
         return bool(self.minimal) or self.error is not None or any(
             kind_of(t.failure) == "unexpected" for t in self.findings.values())
 
-    def representatives(self) -> list[Exchange]:
-        """One exchange per distinct finding (the minimal one for shrunk findings), without repeats."""
-        chosen: dict[int, Exchange] = {}
-        for tally in self.findings.values():
-            if tally.exchange is not None:
-                chosen.setdefault(id(tally.exchange), tally.exchange)
-        return list(chosen.values())
-
     def summary(self) -> str:
         statuses = ", ".join(f"{s}×{n}" for s, n in sorted(self.statuses.items())) or "none"
         line = f"{self.label}: {self.sent} requests in {self.seconds:.1f} s (statuses {statuses})"

@@ -195,6 +195,9 @@ class PropertyRun:
             if not (flaky and outcome.findings):  # a flaky run's findings were recorded as they happened
                 outcome.error = f"{type(error).__name__}: {error}"
             return
+        others = [e for e in _leaves(error) if not isinstance(e, PropertyFinding)]
+        if others and not flaky:  # hypothesis reported findings and, with them, errors of another kind
+            outcome.error = "; ".join(f"{type(e).__name__}: {e}" for e in others)
         for finding in findings:
             blob = _blob(finding)
             line = f"{command} {' '.join(self.settings.arguments(operation=operation, reproduce=blob))}"
@@ -212,6 +215,15 @@ def _findings(error: BaseException):
         yield error
     for inner in getattr(error, "exceptions", ()) or ():
         yield from _findings(inner)
+
+
+def _leaves(error: BaseException):
+    inner = getattr(error, "exceptions", None)
+    if not inner:
+        yield error
+        return
+    for each in inner:
+        yield from _leaves(each)
 
 
 def _notes(error: BaseException) -> list[str]:
