@@ -76,6 +76,7 @@ class CheckContext:
         with_response: bool = True,
         requests: tuple[Request, ...] | None = None,
         operation: str | None = None,
+        status: int | None = None,
     ) -> CheckFailure:
         items = list(evidence)
         exchange = self.exchange
@@ -95,7 +96,7 @@ class CheckContext:
             or None,
             severity=severity,
             operation=operation or self.operation_key,
-            status=int(exchange.response.status) if exchange is not None else None,
+            status=int(status) if status is not None else int(exchange.response.status) if exchange is not None else None,
         )
 
 

@@ -5,7 +5,8 @@ The file is a YAML list; each entry has exactly these keys::
     - check: status_code_declared              # a registered check name
       operation: GET /v1/responses/{response_id}   # "METHOD /template"; shell-style wildcards allowed ("*")
       reason: OGX answers 404 for a missing response but the spec does not declare it
-      target: ogx-1.5.0*                       # optional; matched against CheckOptions.target
+      target: ogx-1.5.0*                       # optional; matched against CheckOptions.target; several
+                                               # targets comma-separated: "ogx-1.5.*, llama-stack-0.7.3"
       status: "404"                            # optional; the response status(es) it covers: "404",
                                                # "404, 409" or "4xx" (without it: any status)
       seen_by: suites/contract                 # optional; what shows the deviation, when not the
@@ -48,11 +49,18 @@ class Deviation:
     def matches(self, failure: CheckFailure, target: str | None) -> bool:
         if failure.check != self.check:
             return False
-        if self.target is not None and (target is None or not fnmatchcase(target, self.target)):
+        if not self.applies_to(target):
             return False
         if self.status and not any(_status_matches(failure.status, pattern) for pattern in self.status):
             return False
         return fnmatchcase(failure.operation or "", self.operation)
+
+
+    def applies_to(self, target: str | None) -> bool:
+        """Whether the entry is about ``target`` (an entry without a target is about every app)."""
+        if self.target is None:
+            return True
+        return target is not None and any(fnmatchcase(target, t.strip()) for t in self.target.split(","))
 
 
 class Deviations:

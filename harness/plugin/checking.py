@@ -139,15 +139,13 @@ class ContractRun:
 
     def unused_deviations(self) -> list[Any]:
         """Declared deviations for this target that nothing in the run matched (stale entries?)."""
-        from fnmatch import fnmatchcase
-
         if self.deviations is None:
             return []
         target = self.options.target or ""
         ran = {f.nodeid for f in self.findings if f.nodeid} | set(self._tests_begun)
         return [
             d for d in self.deviations.unused()
-            if (d.target is None or fnmatchcase(target, d.target))
+            if d.applies_to(target)
             # an entry another suite shows (seen_by) is only stale if that suite ran
             and (not d.seen_by or any(nodeid.startswith(d.seen_by) for nodeid in ran))
         ]

@@ -38,7 +38,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         fail_session(error)
     from .report import remember_stack
 
-    remember_stack(request.config, running.describe)
+    remember_stack(request.config, running.describe, running.dropped_connections)
     yield running
     session.close()
 
@@ -137,3 +137,27 @@ def verify_deleted(request: pytest.FixtureRequest, http_client: Any, contract_ru
         return failures
 
     return verify
+
+
+# -- a failing test in server or docker mode shows the end of the app's log (library mode: pytest's own
+# captured log already holds it) ---------------------------------------------------------------------
+
+LOG_LINES = 40
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    if report.failed:
+        from . import STACK_SESSION
+
+        session = item.config.stash.get(STACK_SESSION, None)
+        running = session.running if session is not None else None
+        if running is not None and running.mode in {"server", "docker"}:
+            try:
+                tail = running.log_tail(LOG_LINES)
+            except Exception as error:  # noqa: BLE001 - a log we cannot read must not hide the failure
+                tail = f"(the app's log could not be read: {error})"
+            if tail:
+                report.sections.append((f"the app's log ({running.mode} mode, last {LOG_LINES} lines)", tail))
+    return report

@@ -104,7 +104,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     output = getattr(config, "workeroutput", None)
     if output is not None and _STACK_DESCRIBE in config.stash:
         run = run_of(config)
-        output[WORKER_OUTPUT] = {"stack": config.stash[_STACK_DESCRIBE], "run": run.export() if run else None}
+        output[WORKER_OUTPUT] = {"stack": config.stash[_STACK_DESCRIBE], "run": run.export() if run else None,
+                                 "dropped": list(config.stash.get(_DROPPED, []))}
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -122,14 +123,14 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     outcomes = config.stash.get(_OUTCOMES, {})
     parts = config.stash.get(_WORKER_PARTS, [])
     if parts:
-        remember_stack(config, parts[0]["stack"])
+        remember_stack(config, parts[0]["stack"], [line for part in parts for line in part.get("dropped", [])])
     if not outcomes or _STACK_DESCRIBE not in config.stash:
         return  # no stack was started: nothing to report about an app
     runs = [part["run"] for part in parts if part["run"] is not None]
     run = ContractRun.merged(config, runs) if runs else run_of(config)
     write = terminalreporter.write_line
     terminalreporter.section("router harness")
-    for line in summary_lines(outcomes, run):
+    for line in summary_lines(outcomes, run) + _dropped_lines(config.stash.get(_DROPPED, [])):
         write(line)
     path = write_markdown(config, outcomes, run, exitstatus)
     write(f"report: {path}")
@@ -205,6 +206,12 @@ def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Count
         unused = run.unused_deviations()
         lines += ["", f"## Deviations declared for {run.options.target} but not seen in this run: {len(unused)}", ""]
         lines += [f"- {getattr(d, 'check', '?')} `{getattr(d, 'operation', '?')}`: {getattr(d, 'reason', '')}" for d in unused]
+    dropped = config.stash.get(_DROPPED, [])
+    if dropped:
+        lines += ["", f"## Connections the app closed under a request: {len(dropped)}", "",
+                  "Each request was sent once more (idempotent methods only, as RFC 9110 9.2.2 allows). OGX 1.5.0 "
+                  "and llama-stack 0.7.3 close the connection after answering a request whose handler raised.", ""]
+        lines += [f"- {line}" for line in dropped[:50]]
     skipped = run.skipped_report()
     if skipped:
         lines += ["", "## Checks that could not run", ""] + [f"- {line}" for line in skipped]
@@ -225,5 +232,17 @@ def _deduplicated(findings: list[Any]) -> list[tuple[Any, list[str]]]:
 _STACK_DESCRIBE = pytest.StashKey[str]()
 
 
-def remember_stack(config: pytest.Config, describe: str) -> None:
+_DROPPED = pytest.StashKey["list[str]"]()
+
+
+def remember_stack(config: pytest.Config, describe: str, dropped: list[str] | None = None) -> None:
     config.stash[_STACK_DESCRIBE] = describe
+    if dropped is not None:
+        config.stash[_DROPPED] = dropped  # the running stack's list, filled as the run goes
+
+
+def _dropped_lines(dropped: list[str]) -> list[str]:
+    if not dropped:
+        return []
+    return [f"connections: the app closed {len(dropped)} kept-alive connection(s) under a request; each request "
+            "was sent again (idempotent methods only, as HTTP allows), see the report"]

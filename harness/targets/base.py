@@ -42,3 +42,5 @@ class RunningStack:
     transport: Any = None  # httpx.AsyncBaseTransport / BaseTransport for library mode
     asgi_app: Any = None  # the ASGI app in library mode (for httpx2 / other clients)
     describe: str = ""  # one line for reports: "OGX 1.5.0, library mode, suites/stacks/replay.yaml"
+    # requests sent again because the app closed a kept-alive connection under them (clients.py)
+    dropped_connections: list[str] = field(default_factory=list)

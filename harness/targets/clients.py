@@ -52,6 +52,7 @@ def observing_transport(inner: Any, http: ModuleType, on_exchange: OnExchange) -
 
     class ObservingTransport(http.BaseTransport):
         def handle_request(self, request: Any) -> Any:
+            request.read()  # a streamed body (a multipart upload) is kept for the exchange, then sent as is
             response = inner.handle_request(request)
             return http.Response(response.status_code, headers=response.headers,
                                  stream=_Tee(response.stream, request, response.status_code, response.headers),
@@ -63,10 +64,49 @@ def observing_transport(inner: Any, http: ModuleType, on_exchange: OnExchange) -
     return ObservingTransport()
 
 
+# Methods HTTP lets a client send again when the connection closed before an answer (RFC 9110 9.2.2).
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def resending_transport(make_inner: Callable[[], Any], http: ModuleType, dropped: list[str]) -> Any:
+    """A transport for an app on a socket that copes with the app closing kept-alive connections.
+
+    OGX 1.5.0 and llama-stack 0.7.3, as servers, close the connection after answering a request whose
+    handler raised (a 400 "not found" raised as ValueError, for one): uvicorn logs "Exception in ASGI
+    application" and drops the socket, so the next request sent on it races the close and can meet a
+    reset. So after an error answer the next request goes out on a fresh connection, and an idempotent
+    request cut off anyway is sent once more (RFC 9110 9.2.2; urllib3 and the openai SDK do the same).
+    Each resend is recorded in ``dropped`` for the run's report: counted, not hidden."""
+
+    class ResendingTransport(http.BaseTransport):
+        def __init__(self) -> None:
+            self._inner = make_inner()
+            self._fresh_next = False
+
+        def handle_request(self, request: Any) -> Any:
+            if self._fresh_next:
+                self._inner.close()
+                self._inner, self._fresh_next = make_inner(), False
+            try:
+                response = self._inner.handle_request(request)
+            except (http.ReadError, http.RemoteProtocolError, http.WriteError) as error:
+                if request.method.upper() not in IDEMPOTENT:
+                    raise
+                dropped.append(f"{request.method} {request.url.path}: {type(error).__name__}: {error}")
+                response = self._inner.handle_request(request)
+            self._fresh_next = response.status_code >= 400
+            return response
+
+        def close(self) -> None:
+            self._inner.close()
+
+    return ResendingTransport()
+
+
 def base_transport(stack: RunningStack, http: ModuleType) -> Any:
     if stack.asgi_app is not None:
         return sync_transport(stack.asgi_app, http)
-    return http.HTTPTransport()
+    return resending_transport(http.HTTPTransport, http, stack.dropped_connections)
 
 
 # The harness reads bodies raw to check them; ask the app not to compress them.

@@ -55,7 +55,7 @@ DEBIAN_KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 PROFILES: dict[str, tuple[str, ...]] = {
     "ogx": (
         "ogx=={version}",
-        "sqlite-vec",
+        "faiss-cpu",
         "chardet",
         "pypdf>=6.16.2",
         "matplotlib",

@@ -71,6 +71,8 @@ PROFILES: dict[str, StackProfile] = {
         config_env="LLAMA_STACK_CONFIG",
         cli_module="llama_stack.cli.llama",
         library_env=(("LLAMA_STACK_LOGGING", "all=warning"),),
+        # Its default console log renders each traceback with rich, which blocks the server ~5 s a time.
+        server_env=(("LLAMA_STACK_LOG_FORMAT", "json"),),
     ),
 }
 

@@ -93,7 +93,14 @@ def test_item_pages_link_by_cursor(http_client, openai_client, conversation, sta
     assert [i["content"][0]["text"] for i in nxt["data"]] == ["m2", "m3"]
 
 
-def test_delete_item_removes_it(http_client, openai_client, conversation, verify_deleted):
+LLAMA_STACK_ITEM_DELETE = (
+    "llama-stack 0.7.3 answers an item delete with the item's deletion object ({id: msg_…, object: "
+    "conversation.item.deleted}); OpenAI (and OGX 1.5.0) answer with the parent conversation")
+
+
+def test_delete_item_removes_it(http_client, openai_client, conversation, verify_deleted, stack, request):
+    if stack.profile == "llama-stack":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=LLAMA_STACK_ITEM_DELETE))
     added = openai_client.conversations.items.create(conversation.id, items=[message("user", "keep"), message("user", "drop")])
     keep, drop = (item.id for item in added.data)
     deleted = http_client.delete(f"/v1/conversations/{conversation.id}/items/{drop}")

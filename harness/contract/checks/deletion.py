@@ -32,7 +32,8 @@ def delete_returns_deletion_object(ctx: CheckContext, scenario) -> None:
     if step is None:
         raise CheckSkipped("")
     fail = lambda title, *ev: ctx.failure(  # noqa: E731
-        "delete_returns_deletion_object", title, *_evidence(step), *ev, requests=_requests(step), operation=op.key
+        "delete_returns_deletion_object", title, *_evidence(step), *ev, requests=_requests(step), operation=op.key,
+        status=step.status,
     )
     if not 200 <= step.status < 300:
         raise fail(f"DELETE {scenario.item_path} answered {step.status}, not a success")
@@ -84,6 +85,7 @@ def _expect_gone(ctx: CheckContext, check: str, scenario, step, what: str) -> No
             *_evidence(scenario.delete, step),
             requests=_requests(scenario.delete, step),
             operation=step.exchange.operation,
+            status=step.status,
         )
 
 
@@ -110,6 +112,7 @@ def subresources_after_delete(ctx: CheckContext, scenario) -> None:
             *_evidence(scenario.delete, *alive),
             requests=_requests(scenario.delete, *alive),
             operation=alive[0].exchange.operation,
+            status=alive[0].status,
         )
 
 
@@ -131,6 +134,7 @@ def list_after_delete(ctx: CheckContext, scenario) -> None:
                     *_evidence(scenario.delete, page),
                     requests=_requests(scenario.delete, page),
                     operation=page.exchange.operation,
+                    status=page.status,
                 )
     if scenario.list_incomplete:
         raise CheckSkipped(f"not every page could be read: {scenario.list_incomplete}")

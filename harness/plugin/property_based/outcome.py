@@ -62,7 +62,7 @@ class Outcome:
 
     def note(self, failures: list[CheckFailure], exchange: Exchange | None) -> None:
         for failure in failures:
-            key = (failure.check, failure.operation, kind_of(failure), _status_class(exchange))
+            key = (failure.check, failure.operation, kind_of(failure), _status_class(exchange, failure.status))
             tally = self.findings.setdefault(key, Tally(failure, exchange))
             tally.count += 1
 
@@ -95,7 +95,8 @@ def _order(item: tuple[tuple[str, str | None, str, str], Tally]) -> tuple[str, .
     return (kind, check, operation or "", status)
 
 
-def _status_class(exchange: Exchange | None) -> str:
-    if exchange is None:
-        return "scenario"
-    return f"{exchange.response.status // 100}xx"
+def _status_class(exchange: Exchange | None, status: int | None = None) -> str:
+    """The class of the status the finding is about (a scenario's offending step, else the exchange's)."""
+    if status is None and exchange is not None:
+        status = exchange.response.status
+    return "scenario" if status is None else f"{status // 100}xx"
