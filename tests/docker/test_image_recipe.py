@@ -31,10 +31,21 @@ def test_the_tag_changes_with_each_input(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(tags) == 6
 
 
-def test_the_recipe_installs_what_the_ogx_extra_lists() -> None:
-    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["ogx"]
-    recipe = ImageRecipe.for_profile("ogx", "1.5.0").requirements().splitlines()
+@pytest.mark.parametrize(("profile", "version"), [("ogx", "1.5.0"), ("llama-stack", "0.7.3")])
+def test_the_recipe_installs_what_the_profiles_extra_lists(profile: str, version: str) -> None:
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"][profile]
+    recipe = ImageRecipe.for_profile(profile, version).requirements().splitlines()
     assert recipe == extra
+
+
+def test_each_profiles_image_checks_and_serves_its_own_app() -> None:
+    ogx = ImageRecipe.for_profile("ogx", "1.5.0").dockerfile()
+    assert "import sys, ogx;" in ogx
+    assert 'CMD ["ogx", "run", "/stack/config.yaml", "--port", "8321", "--insecure"]' in ogx
+    llama = ImageRecipe.for_profile("llama-stack", "0.7.3")
+    assert "import sys, llama_stack;" in llama.dockerfile()
+    assert 'CMD ["llama", "stack", "run", "/stack/config.yaml", "--port", "8321"]' in llama.dockerfile()
+    assert llama.tag().startswith("router-harness/llama-stack:0.7.3-")
 
 
 def test_the_dockerfile_builds_from_the_imported_base_and_never_keeps_the_host_ca() -> None:

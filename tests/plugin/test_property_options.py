@@ -148,3 +148,19 @@ def test_a_failure_prints_a_command_that_replays_its_minimal_example(pytester):
     assert again.ret == pytest.ExitCode.TESTS_FAILED, replayed
     assert re.search(r"positive GET /v1/admin/tools: 1 requests in [0-9.]+ s \(statuses 500×1\)", replayed), replayed
     assert "server error 500 from GET http://router-under-test/v1/admin/tools" in replayed
+
+
+@pytest.mark.slow
+def test_with_xdist_the_controller_prints_one_property_summary(pytester):
+    """Under ``-n 2`` the generated tests run on two workers; the controller sums their runs."""
+    suite = REPO / "suites" / "contract" / "test_generated.py"
+    pytester.syspathinsert(REPO)
+    pytester.makepyfile(test_generated=suite.read_text())
+    result = pytester.runpytest_subprocess("-n", "2", f"--cassette-dir={REPO / 'cassettes'}", "--inference-mode=synthetic",
+                                           "-p", "no:cacheprovider", "--property-operations=GET /v1/models",
+                                           "--property-examples=2", timeout=300)
+    text = result.stdout.str()
+    assert text.count("property-based contract run") == 1, text
+    # positive and negative data for the one operation, on whichever workers ran them: 2 runs in all
+    assert re.search(r"^2 runs: ", text, re.M), text
+    assert re.search(r"budget: 2 examples per operation and kind, per family; seed 0; \d+ requests", text), text

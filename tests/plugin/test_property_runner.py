@@ -220,3 +220,24 @@ def test_an_error_hypothesis_reports_beside_a_finding_is_not_dropped():
         run.conclude(test, outcome, command="pytest t.py::t", operation="GET /v1/things")
     assert [m.failures[0].check for m in outcome.minimal] == ["not_a_server_error"]
     assert outcome.error == "ConnectionResetError: peer went away" and outcome.failed
+
+
+def test_a_type_change_of_a_multipart_string_part_is_not_a_finding():
+    """On the wire a multipart part is text: a string field "mutated" to false arrives as the string
+    "false", so the app cannot reject it. Other violations (or other bodies) still count."""
+    from types import SimpleNamespace
+
+    from harness.plugin.property_based.checks import _unobservable_on_the_wire
+
+    def case(media_type, *mutations):
+        return SimpleNamespace(media_type=media_type,
+                               meta=SimpleNamespace(phase=SimpleNamespace(data=SimpleNamespace(mutations=mutations))))
+
+    def mutation(keywords, was):
+        return SimpleNamespace(keywords=keywords, original_value=was, schema_pointer="/properties/file")
+
+    assert "/properties/file" in _unobservable_on_the_wire(case("multipart/form-data", mutation(("type",), "string")))
+    assert _unobservable_on_the_wire(case("application/json", mutation(("type",), "string"))) is None
+    assert _unobservable_on_the_wire(case("multipart/form-data", mutation(("type",), "integer"))) is None
+    assert _unobservable_on_the_wire(case("multipart/form-data", mutation(("required",), None))) is None
+    assert _unobservable_on_the_wire(case("multipart/form-data")) is None

@@ -104,12 +104,39 @@ def generated(request: pytest.FixtureRequest, property_run: Any, property_famili
     return Generated(property_run, property_families, contract_run, request.node.nodeid)
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    run = config.stash.get(_RUN, None)
-    if run is None or not run.outcomes:
-        return
-    from .report import summary_lines
+# pytest-xdist: each worker runs its share of the generated tests; the controller prints one summary.
+_WORKER_DIGESTS = pytest.StashKey["list[dict[str, Any]]"]()
+WORKER_OUTPUT = "router_harness_property"
 
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    run = session.config.stash.get(_RUN, None)
+    if output is not None and run is not None and run.outcomes:
+        from .report import digest
+
+        output[WORKER_OUTPUT] = digest(run)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    part = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
+    if part is not None:
+        node.config.stash.setdefault(_WORKER_DIGESTS, []).append(part)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    from .report import digest, merge, render_summary
+
+    if hasattr(config, "workerinput"):
+        return  # the controller reports on the whole run
+    parts = config.stash.get(_WORKER_DIGESTS, [])
+    run = config.stash.get(_RUN, None)
+    if not parts and run is not None and run.outcomes:
+        parts = [digest(run)]
+    if not parts:
+        return
     terminalreporter.section("property-based contract run")
-    for line in summary_lines(run):
+    for line in render_summary(merge(parts)):
         terminalreporter.line(line)

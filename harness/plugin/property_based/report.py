@@ -37,30 +37,58 @@ def render_failure(outcome: Outcome, settings: Any) -> str:
     return "\n\n".join(parts)
 
 
-def summary_lines(run: Any) -> list[str]:
-    settings = run.settings
-    elapsed = time.monotonic() - run.started if run.started else 0.0
-    sent = sum(outcome.sent for outcome in run.outcomes)
-    seed = f"{settings.seed}" + ("" if settings.seed_given else " (drawn at random: pass --property-seed to repeat)")
-    lines = [f"budget: {settings.examples} examples per operation and kind, per family; seed {seed}; "
-             f"{sent} requests in {elapsed:.1f} s ({sent / elapsed if elapsed else 0:.0f}/s)"]
-    if run.generator.stand_ins:
-        refs = ", ".join(sorted({s.ref.rsplit('/', 1)[-1] for s in run.generator.stand_ins}))
-        lines.append(f"generation used a copy of the spec with {len(run.generator.stand_ins)} dangling $refs "
-                     f"resolved to permissive stand-ins ({refs}); responses are checked against the app's own spec")
+def digest(run: Any) -> dict[str, Any]:
+    """What the end-of-session summary says about ``run``, as plain data: pytest-xdist's workers send it
+    to the controller, which adds the parts up (:func:`merge`) and prints them once."""
     counts = {"unexpected": 0, "expected": 0, "warning": 0, "info": 0}
     for outcome in run.outcomes:
         for tally in outcome.findings.values():
             counts[kind_of(tally.failure)] = counts.get(kind_of(tally.failure), 0) + 1
+    settings = run.settings
+    return {
+        "examples": settings.examples, "seed": settings.seed, "seed_given": settings.seed_given,
+        "elapsed": time.monotonic() - run.started if run.started else 0.0,
+        "sent": sum(outcome.sent for outcome in run.outcomes),
+        "stand_ins": sorted({s.ref.rsplit("/", 1)[-1] for s in run.generator.stand_ins}),
+        "counts": counts,
+        "runs": len(run.outcomes),
+        "quiet": sum(1 for o in run.outcomes if not (o.findings or o.skipped or o.error or o.minimal)),
+        "skipped": sum(1 for o in run.outcomes if o.skipped),
+        "shown": [o.summary() for o in run.outcomes if o.findings or o.skipped or o.error or o.minimal],
+    }
+
+
+def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Workers' digests as one (they ran side by side: the wall time is the longest of theirs)."""
+    merged = dict(parts[0])
+    merged["elapsed"] = max(p["elapsed"] for p in parts)
+    for key in ("sent", "runs", "quiet", "skipped"):
+        merged[key] = sum(p[key] for p in parts)
+    merged["stand_ins"] = sorted({name for p in parts for name in p["stand_ins"]})
+    merged["counts"] = {k: sum(p["counts"].get(k, 0) for p in parts) for k in parts[0]["counts"]}
+    merged["shown"] = [line for p in parts for line in p["shown"]]
+    return merged
+
+
+def summary_lines(run: Any) -> list[str]:
+    return render_summary(digest(run))
+
+
+def render_summary(d: dict[str, Any]) -> list[str]:
+    elapsed, sent = d["elapsed"], d["sent"]
+    seed = f"{d['seed']}" + ("" if d["seed_given"] else " (drawn at random: pass --property-seed to repeat)")
+    lines = [f"budget: {d['examples']} examples per operation and kind, per family; seed {seed}; "
+             f"{sent} requests in {elapsed:.1f} s ({sent / elapsed if elapsed else 0:.0f}/s)"]
+    if d["stand_ins"]:
+        lines.append(f"generation used a copy of the spec with {len(d['stand_ins'])} dangling $refs "
+                     f"resolved to permissive stand-ins ({', '.join(d['stand_ins'])}); responses are checked "
+                     "against the app's own spec")
+    counts = d["counts"]
     lines.append("distinct findings: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n) if any(counts.values())
                  else "distinct findings: none")
-    quiet = [o for o in run.outcomes if not (o.findings or o.skipped or o.error or o.minimal)]
-    lines.append(f"{len(run.outcomes)} runs: {len(quiet)} without findings, "
-                 f"{sum(1 for o in run.outcomes if o.skipped)} skipped (reasons below), the rest below")
-    for outcome in run.outcomes:
-        if outcome not in quiet:
-            lines.append(outcome.summary())
-    return lines
+    lines.append(f"{d['runs']} runs: {d['quiet']} without findings, {d['skipped']} skipped (reasons below), "
+                 "the rest below")
+    return lines + d["shown"]
 
 
 def _count(outcome: Outcome) -> str:
