@@ -11,6 +11,7 @@ import pytest
 
 NOTES = b"Mercury is the smallest planet.\nNeptune is the farthest from the Sun.\n"
 
+
 @pytest.fixture
 def uploaded(openai_client):
     created = openai_client.files.create(file=("planets.txt", NOTES, "text/plain"), purpose="assistants")

@@ -57,8 +57,12 @@ def test_the_container_serves_health_and_conversations_on_loopback_only(
             assert fetched.json()["metadata"] == {"topic": "docker"}
         assert (tmp_path / "state" / "sql.db").is_file()  # the state dir is the host's, bind-mounted
         assert "Uvicorn running on http://127.0.0.1:" in stack.log_tail(400)
-        names = [c.name for c in docker_client.containers.list(filters={"label": f"{LABEL_PID}={os.getpid()}"})]
+        containers = docker_client.containers.list(filters={"label": f"{LABEL_PID}={os.getpid()}"})
+        names = [c.name for c in containers]
         assert len(names) == 1
+        env = containers[0].attrs["Config"]["Env"]
+        assert "OTEL_SDK_DISABLED=true" in env and "OGX_LOG_FORMAT=json" in env  # the profile's server env
+        assert containers[0].attrs["Config"]["Cmd"][:2] == ["ogx", "run"]
     assert docker_client.containers.list(all=True, filters={"name": names[0]}) == []
     assert "/v1/conversations/conv_" in stack.log_tail(400)  # the log outlives the container
 
