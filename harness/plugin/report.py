@@ -40,7 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def default_junit_path(config: pytest.Config) -> None:
     """JUnit XML by default when suites run, one file per mode so a matrix's runs do not overwrite each
     other. Called before the junitxml plugin configures itself."""
-    if getattr(config.option, "xmlpath", None) or hasattr(config, "workerinput") or not _runs_suites(config):
+    from .workers import is_worker
+
+    if getattr(config.option, "xmlpath", None) or is_worker(config) or not _runs_suites(config):
         return
     from harness.targets.stack_config import parse_stack_config
 
@@ -92,36 +94,26 @@ def _outcome(report: pytest.TestReport) -> str | None:
 
 # -- pytest-xdist: each worker runs its own stack; the controller reports on the whole run ----------------
 
-_WORKER_PARTS = pytest.StashKey["list[dict[str, Any]]"]()
-WORKER_OUTPUT = "router_harness"
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from . import workers
     from .checking import run_of
 
     config = session.config
-    output = getattr(config, "workeroutput", None)
-    if output is not None and _STACK_DESCRIBE in config.stash:
+    if workers.is_worker(config) and _STACK_DESCRIBE in config.stash:
         run = run_of(config)
-        output[WORKER_OUTPUT] = {"stack": config.stash[_STACK_DESCRIBE], "run": run.export() if run else None,
-                                 "dropped": list(config.stash.get(_DROPPED, []))}
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: Any) -> None:
-    part = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
-    if part is not None:
-        node.config.stash.setdefault(_WORKER_PARTS, []).append(part)
+        workers.send(config, "report", {"stack": config.stash[_STACK_DESCRIBE], "run": run.export() if run else None,
+                                        "dropped": list(config.stash.get(_DROPPED, []))})
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    from . import workers
     from .checking import ContractRun, run_of
 
-    if hasattr(config, "workerinput"):
+    if workers.is_worker(config):
         return  # the controller reports on the whole run
     outcomes = config.stash.get(_OUTCOMES, {})
-    parts = config.stash.get(_WORKER_PARTS, [])
+    parts = workers.received(config, "report")
     if parts:
         remember_stack(config, parts[0]["stack"], [line for part in parts for line in part.get("dropped", [])])
     if not outcomes or _STACK_DESCRIBE not in config.stash:

@@ -105,33 +105,24 @@ def generated(request: pytest.FixtureRequest, property_run: Any, property_famili
 
 
 # pytest-xdist: each worker runs its share of the generated tests; the controller prints one summary.
-_WORKER_DIGESTS = pytest.StashKey["list[dict[str, Any]]"]()
-WORKER_OUTPUT = "router_harness_property"
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    output = getattr(session.config, "workeroutput", None)
+    from .. import workers
+
     run = session.config.stash.get(_RUN, None)
-    if output is not None and run is not None and run.outcomes:
+    if workers.is_worker(session.config) and run is not None and run.outcomes:
         from .report import digest
 
-        output[WORKER_OUTPUT] = digest(run)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: Any) -> None:
-    part = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
-    if part is not None:
-        node.config.stash.setdefault(_WORKER_DIGESTS, []).append(part)
+        workers.send(session.config, "property", digest(run))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    from .. import workers
     from .report import digest, merge, render_summary
 
-    if hasattr(config, "workerinput"):
+    if workers.is_worker(config):
         return  # the controller reports on the whole run
-    parts = config.stash.get(_WORKER_DIGESTS, [])
+    parts = list(workers.received(config, "property"))
     run = config.stash.get(_RUN, None)
     if not parts and run is not None and run.outcomes:
         parts = [digest(run)]
