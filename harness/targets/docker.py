@@ -22,6 +22,7 @@ import signal
 import socket
 import tempfile
 import threading
+import time
 import urllib.parse
 import uuid
 from collections.abc import Iterator
@@ -156,10 +157,37 @@ def reap_stale_containers(client: docker.DockerClient | None = None) -> list[str
             continue
         if _owner_alive(labels.get(LABEL_PID, ""), labels.get(LABEL_PID_START, "")):
             continue
-        with contextlib.suppress(docker.errors.NotFound):
-            container.remove(force=True)
-            removed.append(container.name)
+        _remove_stale(container, docker)
+        removed.append(container.name)
     return removed
+
+
+def _remove_stale(container, docker, *, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    """Remove a stale container; another session reaping it at the same moment is not an error.
+
+    docker answers 404 when the other session finished first and 409 ("removal … already in progress")
+    while it is still removing; then wait until the container is gone, so callers see it gone."""
+    try:
+        container.remove(force=True)
+        return
+    except docker.errors.NotFound:
+        return
+    except docker.errors.APIError as error:
+        if error.status_code != 409:
+            raise
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            container.reload()
+        except docker.errors.NotFound:
+            return
+        time.sleep(0.2)
+    raise TargetError(
+        f"stale container {container.name} is still being removed after {timeout:.0f} s",
+        value=container.name,
+        allowed="a container the docker engine can remove",
+        fix=f"remove it by hand: docker rm -f {container.name}",
+    )
 
 
 def _owner_alive(pid_label: str, start_label: str) -> bool:

@@ -15,7 +15,7 @@ import yaml
 
 from harness.core.errors import TargetError
 from harness.targets.base import AppEnvironment
-from harness.targets.docker import LABEL_PID, DockerTarget, _owner_labels, reap_stale_containers, resolve_image
+from harness.targets.docker import LABEL_PID, LABEL_PID_START, DockerTarget, _owner_labels, reap_stale_containers, resolve_image
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_harness_containers")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,3 +169,29 @@ def test_a_killed_runs_container_is_reaped_and_a_live_ones_is_not(
     finally:
         ours.remove(force=True)
     assert docker_client.containers.list(all=True, filters={"label": f"{LABEL_PID}={child.pid}"}) == []
+
+
+def test_two_sessions_reaping_the_same_stale_containers_at_once_both_succeed(
+    ogx_image: str, docker_client
+) -> None:  # type: ignore[no-untyped-def]
+    """Two CI jobs on one engine start together and both find a killed run's containers: the one that is
+    second to each container sees docker's 404 or 409 ("removal … already in progress"); neither fails,
+    and every stale container is gone when either returns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    dead = {**_owner_labels(), LABEL_PID: "999999999", LABEL_PID_START: "1"}  # no such process
+    try:
+        for _ in range(3):  # the race is not certain on one round; it must never hurt
+            stale = {
+                docker_client.containers.run(ogx_image, ["sleep", "120"], detach=True, network_mode="none",
+                                             labels=dead).name
+                for _ in range(4)
+            }
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                runs = [pool.submit(reap_stale_containers, docker_client) for _ in range(3)]
+                results = [set(run.result()) for run in runs]
+            assert all(stale <= result for result in results), results
+            assert docker_client.containers.list(all=True, filters={"label": f"{LABEL_PID}=999999999"}) == []
+    finally:
+        for container in docker_client.containers.list(all=True, filters={"label": f"{LABEL_PID}=999999999"}):
+            container.remove(force=True)
