@@ -73,3 +73,20 @@ class RecordingMissing(ReplayError):
 
 class SpecError(HarnessError):
     """An OpenAPI document that cannot be read or used."""
+
+
+def kind_of(value: object) -> str:
+    """What a parsed YAML/JSON value is, in words for a message: "a list", "a string", "nothing"."""
+    if value is None:
+        return "nothing (empty)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"

@@ -37,6 +37,7 @@ class Shape:
     pointer: str
     nullable: bool
     union: Union | None  # set when there are two or more non-null variants
+    values_only: bool = False  # a union whose variants only list values, seen as one `enum`
 
 
 class SchemaDiff:
@@ -45,6 +46,10 @@ class SchemaDiff:
         self.old_30, self.new_30 = old.is_30, new.is_30
         self._memo: dict[tuple, list[Change]] = {}
         self._active: set[tuple] = set()
+
+    def label(self, pointer: str) -> str:
+        """:func:`label` for a pointer into the new document (parameters named)."""
+        return label(pointer, self.new.doc)
 
     # -- entry point -------------------------------------------------------------------------------
     def compare(self, o: Any, o_ptr: str, n: Any, n_ptr: str, direction: str) -> list[Change]:
@@ -68,8 +73,10 @@ class SchemaDiff:
 
     def _compare(self, o: Any, o_ptr: str, n: Any, n_ptr: str, d: str) -> list[Change]:
         os, ns = self.shape(o, o_ptr, self.old, self.old_30), self.shape(n, n_ptr, self.new, self.new_30)
-        out = self._nullability(os, ns, d)
+        out = self._nullability(os, ns, d, o_ptr, n_ptr)
         if os.union is None and ns.union is None:
+            if os.values_only or ns.values_only:  # `enum: [a, b]` written as `anyOf: [{const: a}, {const: b}]`
+                return out + self._single(os.node, os.pointer, ns.node, ns.pointer, d)
             if os.node is not o or os.pointer != o_ptr or ns.node is not n or ns.pointer != n_ptr:
                 return out + self.compare(os.node, os.pointer, ns.node, ns.pointer, d)  # a one-variant union: compare the variant
             return out + self._single(o, o_ptr, n, n_ptr, d)
@@ -85,6 +92,9 @@ class SchemaDiff:
             union = union_at(node, pointer, resolver)
             core = [v for v in union.non_null() if v.node is not None]
             nullable = nullable or any(v.is_null for v in union.variants)
+            listed = _listed_values(core, resolver)
+            if len(core) >= 2 and listed is not None:
+                return Shape(listed, pointer, nullable or None in listed["enum"], None, values_only=True)
             if len(core) >= 2:
                 return Shape(node, pointer, nullable, union)
             if len(core) == 1:
@@ -101,15 +111,17 @@ class SchemaDiff:
         return declared == "null" or (isinstance(declared, list) and "null" in declared) or is_null_schema(node)
 
     # -- pieces --------------------------------------------------------------------------------------
-    def _nullability(self, os: Shape, ns: Shape, d: str) -> list[Change]:
+    def _nullability(self, os: Shape, ns: Shape, d: str, o_ptr: str, n_ptr: str) -> list[Change]:
+        """Reported where the schema that gained or lost null is (the property), not at the variant
+        ``anyOf: [X, {type: null}]`` unwraps to."""
         if os.nullable == ns.nullable:
             return []
-        where = label(ns.pointer)
+        where = self.label(n_ptr)
         if ns.nullable:
-            return [Change(f"{d}-became-nullable", impact(d, request=I, response=B), ns.pointer,
-                           f"{where} can now be null", "clients must handle null here" if d == "response" else "", d, os.pointer)]
-        return [Change(f"{d}-no-longer-nullable", impact(d, request=B, response=I), ns.pointer,
-                       f"{where} no longer accepts null", "keep accepting null, or version the API" if d == "request" else "", d, os.pointer)]
+            return [Change(f"{d}-became-nullable", impact(d, request=I, response=B), n_ptr,
+                           f"{where} can now be null", "clients must handle null here" if d == "response" else "", d, o_ptr)]
+        return [Change(f"{d}-no-longer-nullable", impact(d, request=B, response=I), n_ptr,
+                       f"{where} no longer accepts null", "keep accepting null, or version the API" if d == "request" else "", d, o_ptr)]
 
     def _single(self, o: dict, o_ptr: str, n: dict, n_ptr: str, d: str) -> list[Change]:
         out: list[Change] = []
@@ -123,15 +135,15 @@ class SchemaDiff:
             out += self.compare(o["items"], _pointer.join(o_ptr, "items"), n["items"], _pointer.join(n_ptr, "items"), d)
         out += self._bounds(o, o_ptr, n, n_ptr, d)
         if o.get("format") != n.get("format") and (o.get("format") or n.get("format")):
-            out.append(Change(f"{d}-format-changed", W, n_ptr, f"{label(n_ptr)} format changed from {o.get('format')!r} to {n.get('format')!r}", "check that clients parse the new format", d, o_ptr))
+            out.append(Change(f"{d}-format-changed", W, n_ptr, f"{self.label(n_ptr)} format changed from {o.get('format')!r} to {n.get('format')!r}", "check that clients parse the new format", d, o_ptr))
         if o.get("pattern") != n.get("pattern") and n.get("pattern"):
-            out.append(Change(f"{d}-pattern-changed", impact(d, request=B, response=W), n_ptr, f"{label(n_ptr)} pattern changed from {o.get('pattern')!r} to {n.get('pattern')!r}", "keep the old pattern accepted" if d == "request" else "check that clients accept the new values", d, o_ptr))
+            out.append(Change(f"{d}-pattern-changed", impact(d, request=B, response=W), n_ptr, f"{self.label(n_ptr)} pattern changed from {o.get('pattern')!r} to {n.get('pattern')!r}", "keep the old pattern accepted" if d == "request" else "check that clients accept the new values", d, o_ptr))
         return out
 
     def _types(self, ot: set[str], nt: set[str], o_ptr: str, n_ptr: str, d: str) -> list[Change]:
         if ot == nt or not ot and not nt:
             return []
-        where = label(n_ptr)
+        where = self.label(n_ptr)
         if not nt:
             return [Change(f"{d}-type-unconstrained", impact(d, request=I, response=W), n_ptr, f"{where} no longer declares a type (was {_types(ot)})", "declare the type again" if d == "response" else "", d, o_ptr)]
         if not ot:
@@ -154,7 +166,7 @@ class SchemaDiff:
         nv = None if nv is None else [v for v in nv if v is not None]
         if ov == nv:
             return []
-        where = label(n_ptr)
+        where = self.label(n_ptr)
         if ov is None:
             return [Change(f"{d}-enum-added", impact(d, request=B, response=I), n_ptr, f"{where} is now restricted to {_values(nv)}", "accept the old values too" if d == "request" else "", d, o_ptr)]
         if nv is None:
@@ -171,7 +183,7 @@ class SchemaDiff:
     def _object(self, o: dict, o_ptr: str, n: dict, n_ptr: str, d: str) -> list[Change]:
         ov, nv = object_view(o, o_ptr, self.old), object_view(n, n_ptr, self.new)
         out: list[Change] = []
-        owner = label(n_ptr)
+        owner = self.label(n_ptr)
         for name in sorted(ov.properties.keys() | nv.properties.keys()):
             if name not in nv.properties:
                 old_schema, old_at = ov.properties[name]
@@ -211,9 +223,9 @@ class SchemaDiff:
             return self.compare(oa, _pointer.join(o_ptr, "additionalProperties"), na, _pointer.join(n_ptr, "additionalProperties"), d)
         closed_before, closed_now = oa is False, na is False
         if closed_now and not closed_before:
-            return [Change(f"{d}-additional-properties-forbidden", impact(d, request=B, response=I), n_ptr, f"{label(n_ptr)} now rejects properties it does not list", "keep accepting extra properties" if d == "request" else "", d, o_ptr)]
+            return [Change(f"{d}-additional-properties-forbidden", impact(d, request=B, response=I), n_ptr, f"{self.label(n_ptr)} now rejects properties it does not list", "keep accepting extra properties" if d == "request" else "", d, o_ptr)]
         if closed_before and not closed_now:
-            return [Change(f"{d}-additional-properties-allowed", impact(d, request=I, response=W), n_ptr, f"{label(n_ptr)} now allows properties it does not list", "clients with closed models may fail" if d == "response" else "", d, o_ptr)]
+            return [Change(f"{d}-additional-properties-allowed", impact(d, request=I, response=W), n_ptr, f"{self.label(n_ptr)} now allows properties it does not list", "clients with closed models may fail" if d == "response" else "", d, o_ptr)]
         return []
 
     def _bounds(self, o: dict, o_ptr: str, n: dict, n_ptr: str, d: str) -> list[Change]:
@@ -228,7 +240,7 @@ class SchemaDiff:
                 tighter = False
             else:
                 tighter = b > a if lower else b < a
-            where = label(n_ptr)
+            where = self.label(n_ptr)
             text = f"{where}: {key} {b} added" if a is None else f"{where}: {key} {a} removed" if b is None else f"{where}: {key} {a} → {b}"
             if tighter:
                 out.append(Change(f"{d}-constraint-tightened", impact(d, request=B, response=I), n_ptr, text, "clients sending values outside the new bound are rejected" if d == "request" else "", d, o_ptr, details={"keyword": key, "old": a, "new": b}))
@@ -243,9 +255,26 @@ class SchemaDiff:
             return []  # nothing to compare on either side; lint reports dangling refs
         if n_node is None:
             at = _pointer.from_ref(n_ref) if isinstance(n_ref, str) and n_ref.startswith("#") else n_ptr
-            return [Change(f"{d}-schema-unresolvable", W, at or n_ptr, f"`{n_ref}` does not resolve in the new spec (it did in the old one), so {label(n_ptr)} cannot be compared",
+            return [Change(f"{d}-schema-unresolvable", W, at or n_ptr, f"`{n_ref}` does not resolve in the new spec (it did in the old one), so {self.label(n_ptr)} cannot be compared",
                            "define the referenced component again", d, o_ptr)]
-        return [Change(f"{d}-schema-now-resolvable", I, n_ptr, f"{label(n_ptr)} resolves now (`{o_ref}` did not resolve in the old spec); not compared", "", d, None)]
+        return [Change(f"{d}-schema-now-resolvable", I, n_ptr, f"{self.label(n_ptr)} resolves now (`{o_ref}` did not resolve in the old spec); not compared", "", d, None)]
+
+
+def _listed_values(variants: list, resolver: Resolver) -> dict | None:
+    """``{"type": …, "enum": [...]}`` for union variants that each only list values (pydantic's
+    ``Literal["a"] | Literal["b"]``); None when any variant allows more than the values it lists."""
+    values: list = []
+    types: set[str] = set()
+    for variant in variants:
+        listed = allowed_values(variant.node, variant.target, resolver)
+        if listed is None:
+            return None
+        values.extend(v for v in listed if v not in values)
+        types |= types_of(variant.node)
+    schema: dict[str, Any] = {"enum": values}
+    if types:
+        schema["type"] = next(iter(types)) if len(types) == 1 else sorted(types)
+    return schema
 
 
 def _as_schema(node: Any) -> Any:

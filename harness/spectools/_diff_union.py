@@ -27,11 +27,11 @@ def became_union(sd, os, ns, d: str) -> list[Change]:
     serious = [c for c in best_changes if c.impact is not I]
     listing = _listing(union, variants)
     details = {"variants": listing, "old_schema": old_name, "union": union.kind, "discriminator": _prop(union)}
-    where = label(ns.pointer)
+    where = sd.label(ns.pointer)
     if serious:
         details["closest_variant"] = best.name
         return [Change(f"{d}-type-changed", B, ns.pointer,
-                       f"{where} changed from `{old_name}` to a {_kind(union, len(variants))}, none of which matches the old schema; the closest, `{best.name}`, differs in {len(serious)} way(s)",
+                       f"{where} changed from `{old_name}` to {_a_kind(union, len(variants))}, none of which matches the old schema; the closest, `{best.name}`, differs in {len(serious)} way(s)",
                        "keep the old schema as one of the variants, or version the API", d, os.pointer, details=details)] + best_changes
     tag = _tag_label(union, best, sd.new)
     new = [x for x in listing if x["schema"] != best.name or x["pointer"] != best.pointer]
@@ -39,7 +39,7 @@ def became_union(sd, os, ns, d: str) -> list[Change]:
     details.update({"old_schema_variant": best.name, "old_schema_tag": tag, "new_variants": [x["schema"] for x in new]})
     names = ", ".join(f"{x['tag']} ({x['schema']})" if x["tag"] else x["schema"] for x in new)
     message = (
-        f"{where} became a {_kind(union, len(variants))}; the old schema `{old_name}` is the "
+        f"{where} became {_a_kind(union, len(variants))}; the old schema `{old_name}` is the "
         f"{f'`{tag}` variant (`{best.name}`)' if tag else f'variant `{best.name}`'}, {same}; {len(new)} variant(s) are new: {names}"
     )
     if d == "response":
@@ -58,22 +58,22 @@ def became_single(sd, os, ns, d: str) -> list[Change]:
     best, best_changes = _closest(sd, ns.node, ns.pointer, variants, union, new_tag, d, old_side=False)
     serious = [c for c in best_changes if c.impact is not I]
     new_name = _name(ns.node, ns.pointer)
-    where = label(ns.pointer)
+    where = sd.label(ns.pointer)
     gone = [v.name for v in variants if v is not best]
     details = {"old_variants": [v.name for v in variants], "kept": best.name, "dropped": gone}
     if serious:
-        return [Change(f"{d}-type-changed", B, ns.pointer, f"{where} changed from a {_kind(union, len(variants))} to `{new_name}`, which matches none of them", "keep the union, or version the API", d, os.pointer, details=details)] + best_changes
+        return [Change(f"{d}-type-changed", B, ns.pointer, f"{where} changed from {_a_kind(union, len(variants))} to `{new_name}`, which matches none of them", "keep the union, or version the API", d, os.pointer, details=details)] + best_changes
     if d == "request":
-        return [Change("request-union-narrowed", B, ns.pointer, f"{where} accepted a {_kind(union, len(variants))} and now only `{new_name}` (the old `{best.name}`); no longer accepted: {', '.join(gone)}",
+        return [Change("request-union-narrowed", B, ns.pointer, f"{where} accepted {_a_kind(union, len(variants))} and now only `{new_name}` (the old `{best.name}`); no longer accepted: {', '.join(gone)}",
                        "keep accepting the dropped types, or version the API", d, os.pointer, details=details)] + best_changes
-    return [Change("response-union-narrowed", I, ns.pointer, f"{where} was a {_kind(union, len(variants))} and is now only `{new_name}` (the old `{best.name}`)", "", d, os.pointer, details=details)] + best_changes
+    return [Change("response-union-narrowed", I, ns.pointer, f"{where} was {_a_kind(union, len(variants))} and is now only `{new_name}` (the old `{best.name}`)", "", d, os.pointer, details=details)] + best_changes
 
 
 def both_unions(sd, os, ns, d: str) -> list[Change]:
     ou, nu = os.union, ns.union
     matched, removed, added = match(sd, ou, nu)
     out: list[Change] = []
-    where = label(ns.pointer)
+    where = sd.label(ns.pointer)
     for a, b in matched:
         out += sd.compare(a.node, a.target, b.node, b.target, d)
     # a second listing of a variant that is already matched adds no type (lint: union-duplicate-variant)
@@ -140,7 +140,7 @@ def match(sd, ou: Union, nu: Union) -> tuple[list[tuple[Variant, Variant]], list
 
 def _discriminators(sd, ou: Union, nu: Union, matched, n_ptr: str, o_ptr: str, d: str) -> list[Change]:
     od, nd = ou.discriminator, nu.discriminator
-    where = label(n_ptr)
+    where = sd.label(n_ptr)
     if od is None and nd is None:
         return []
     if od is None:
@@ -233,6 +233,12 @@ def _kind(union: Union, count: int | None = None) -> str:
     """`oneOf of 9 types (discriminator `type`)`, or just the keyword and discriminator without a count."""
     disc = f" (discriminator `{_prop(union)}`)" if union.discriminator else ""
     return f"{_outer(union)} of {count} types{disc}" if count is not None else f"{_outer(union)}{disc}"
+
+
+def _a_kind(union: Union, count: int | None = None) -> str:
+    """`_kind` with its article: "a oneOf of …" (one-of), "an anyOf of …"."""
+    kind = _kind(union, count)
+    return ("an " if kind.startswith(("anyOf", "allOf")) else "a ") + kind
 
 
 def _outer(union: Union) -> str:

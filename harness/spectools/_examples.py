@@ -4,11 +4,13 @@ Used to show overlapping union variants by example: we build an instance from th
 variants and then confirm it with a real validator against each one. hypothesis-jsonschema would be the
 natural generator, but 0.23.1 fails on every object schema with the installed hypothesis 6.170
 (``'many' object has no attribute 'more'``), and a search is not needed: the smallest instance is both
-the cheapest to find and the easiest to read in a report.
+the cheapest to find and the easiest to read in a report. The exception is a string ``pattern`` that none
+of a few simple strings fits: hypothesis's ``from_regex`` finds (and shrinks) one.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -123,6 +125,10 @@ class _Builder:
             if pattern is not None and not _matches(pattern, text):
                 continue
             return text
+        if pattern is not None:
+            found = _from_pattern(pattern, low, high)
+            if found is not None:
+                return found
         raise NoExample("no simple string fits the length and pattern")
 
     def _integer(self, schema: dict, depth: int) -> int:
@@ -193,6 +199,26 @@ def _merge(base: dict, parts: list[Any]) -> Any:
             elif key not in merged:
                 merged[key] = value
     return merged
+
+
+@functools.lru_cache(maxsize=512)
+def _from_pattern(pattern: str, low: int, high: int | None) -> str | None:
+    """The smallest string hypothesis finds for ``pattern`` (search semantics, as JSON Schema's) within
+    the length bounds; deterministic (derandomized, no example database). None when it finds none."""
+    from hypothesis import HealthCheck, Phase, find, settings  # noqa: PLC0415 - only for patterns
+    from hypothesis import strategies as st  # noqa: PLC0415
+    from hypothesis.errors import HypothesisException  # noqa: PLC0415
+
+    try:
+        strategy = st.from_regex(pattern)
+        return find(
+            strategy,
+            lambda text: len(text) >= low and (high is None or len(text) <= high),
+            settings=settings(max_examples=100, derandomize=True, database=None, deadline=None,
+                              phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck)),
+        )
+    except (HypothesisException, re.error, ValueError):
+        return None
 
 
 def _matches(pattern: str, text: str) -> bool:

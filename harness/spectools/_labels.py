@@ -11,13 +11,15 @@ from ._unions import describe
 _SKIP = {"schema", "content"}
 
 
-def label(pointer: str) -> str:
+def label(pointer: str, doc: Any = None) -> str:
+    """A readable name for ``pointer``; with ``doc`` (the document it points into), parameters are named
+    (``parameter `limit```), else numbered (``parameter #0``)."""
     parts = _pointer.split(pointer)
     if len(parts) >= 3 and parts[0] == "components":
         head, rest = f"`{parts[2]}`", parts[3:]
     elif len(parts) >= 3 and parts[0] == "paths":
         head, rest = f"{parts[2].upper()} {parts[1]}", parts[3:]
-        rest = _operation_part(rest)
+        rest = _operation_part(rest, _parameter_names(doc, parts[1], parts[2]))
         head = " ".join([head, *rest[0]]) if rest[0] else head
         rest = rest[1]
     else:
@@ -25,7 +27,33 @@ def label(pointer: str) -> str:
     return head + _schema_path(rest)
 
 
-def _operation_part(rest: list[str]) -> tuple[list[str], list[str]]:
+def _parameter_names(doc: Any, path: str, method: str) -> list[Any]:
+    """The ``name`` of each parameter of an operation, in order (None where it has none)."""
+    try:
+        listed = doc["paths"][path][method]["parameters"]
+    except (KeyError, TypeError):
+        return []
+    if not isinstance(listed, list):
+        return []
+    names = []
+    for parameter in listed:
+        if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
+            target = _pointer.from_ref(parameter["$ref"])
+            parameter = _lookup(doc, target) if target else None
+        names.append(parameter.get("name") if isinstance(parameter, dict) else None)
+    return names
+
+
+def _lookup(doc: Any, pointer: str) -> Any:
+    node = doc
+    for token in _pointer.split(pointer):
+        if not isinstance(node, dict) or token not in node:
+            return None
+        node = node[token]
+    return node
+
+
+def _operation_part(rest: list[str], parameter_names: list[Any] = ()) -> tuple[list[str], list[str]]:
     words: list[str] = []
     i = 0
     if rest[:1] == ["requestBody"]:
@@ -35,7 +63,9 @@ def _operation_part(rest: list[str]) -> tuple[list[str], list[str]]:
         words.append(f"response {rest[1]}")
         i = 2
     elif rest[:1] == ["parameters"] and len(rest) > 1:
-        words.append(f"parameter #{rest[1]}")
+        index = int(rest[1]) if rest[1].isdigit() else -1
+        name = parameter_names[index] if 0 <= index < len(parameter_names) else None
+        words.append(f"parameter `{name}`" if isinstance(name, str) else f"parameter #{rest[1]}")
         i = 2
     if rest[i:i + 1] == ["content"] and len(rest) > i + 1:
         words.append(rest[i + 1])

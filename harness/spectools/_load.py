@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from harness.core.errors import SpecError
+from harness.core.errors import SpecError, kind_of
 
 ALLOWED = "an OpenAPI 3.0.x or 3.1.x document (YAML or JSON) with a top-level `openapi: 3.x.y` key"
 GIT_PREFIX = "git:"
@@ -120,8 +120,10 @@ def _has_other_keys(node: Any) -> bool:
 
 
 def _checked(doc: Any, name: str) -> Spec:
+    if doc is None:
+        raise SpecError(f"{name} is empty", value=name, allowed=ALLOWED, fix="pass the spec file itself (YAML or JSON, starting with `openapi: 3.x.y`)")
     if not isinstance(doc, dict):
-        raise SpecError(f"{name} is not an OpenAPI document: its top level is a {type(doc).__name__}, not a mapping", value=name, allowed=ALLOWED, fix="pass the spec file itself")
+        raise SpecError(f"{name} is not an OpenAPI document: its top level is {kind_of(doc)}, not a mapping", value=name, allowed=ALLOWED, fix="pass the spec file itself")
     version = doc.get("openapi")
     if version is None:
         if "swagger" in doc:
@@ -132,5 +134,5 @@ def _checked(doc: Any, name: str) -> Spec:
         raise SpecError(f"{name} declares openapi {version!r}, which these tools do not read", value=version, allowed=ALLOWED, fix="use an OpenAPI 3.0 or 3.1 document")
     for key in ("paths", "components"):
         if doc.get(key) is not None and not isinstance(doc[key], dict):
-            raise SpecError(f"{name}: `{key}` is a {type(doc[key]).__name__}, not a mapping", value=key, allowed=ALLOWED, fix=f"make `{key}` a mapping")
+            raise SpecError(f"{name}: `{key}` is {kind_of(doc[key])}, not a mapping", value=key, allowed=ALLOWED, fix=f"make `{key}` a mapping")
     return Spec(doc=doc, source=name, openapi=version)

@@ -73,7 +73,9 @@ class Change:
         return self.impact.severity
 
     def key(self) -> tuple:
-        return (self.rule, self.pointer, self.old_pointer, self.direction)
+        """Identity across the operations that reach the same schema: two changes of one rule at one
+        pointer (``minimum`` and ``maximum`` both added) differ in their message."""
+        return (self.rule, self.pointer, self.old_pointer, self.direction, self.message)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -51,7 +51,7 @@ class OverlapFinder:
             candidates = [both.to_json_schema()]
         except Exception:  # noqa: BLE001 - an operand the canonical form cannot combine: fall back below
             candidates = []
-        candidates.append(ca.to_json_schema())
+        candidates += [ca.to_json_schema(), cb.to_json_schema()]  # the narrower side may be the one that fits both
         for schema in candidates:
             try:
                 instance = simplest(schema)

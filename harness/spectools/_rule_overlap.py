@@ -69,6 +69,9 @@ def _hint(ctx, union: Union, pairs) -> str:
     if tag:
         return f"make `{tag}` required and fixed to a distinct value in every variant"
     involved = {v.target: v for pair in pairs for v in pair[:2]}.values()
+    if not any(is_object_schema(v.node, ctx.resolver, v.target) for v in involved):
+        return ("these variants are not objects, so no tag can tell them apart: merge the overlapping variants into one schema, "
+                "make their values disjoint, or use anyOf if a value may match several")
     optional_tags = set.intersection(*(_fixed_not_required(ctx, v) for v in involved)) if involved else set()
     if optional_tags:
         prop = "type" if "type" in optional_tags else sorted(optional_tags)[0]

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from harness.core.errors import UsageError
+from harness.core.errors import UsageError, kind_of
 
 SHAPE = "a YAML mapping `suppressions:` holding a list of {pointer, reason, rule (optional)} entries"
 
@@ -86,9 +86,15 @@ def load_suppressions(source: Suppressions | str | Path | list | dict | None) ->
 def _parse(data: Any, name: str) -> Suppressions:
     if data is None:
         return Suppressions(source=name)
+    if isinstance(data, dict) and "suppressions" not in data:
+        keys = ", ".join(str(k) for k in list(data)[:6])
+        raise UsageError(f"{name} is not a suppressions file: it has no top-level `suppressions:` key (its keys: {keys})", value=name, allowed=SHAPE,
+                         fix="pass the reviewed suppressions file, or put the entries under a top-level `suppressions:` key")
     entries = data.get("suppressions") if isinstance(data, dict) else data
+    if entries is None:
+        return Suppressions(source=name)  # `suppressions:` with nothing under it yet
     if not isinstance(entries, list):
-        raise UsageError(f"{name}: expected a list of suppressions", value=type(entries).__name__, allowed=SHAPE, fix="put the entries under a top-level `suppressions:` key")
+        raise UsageError(f"{name}: expected a list of suppressions, found {kind_of(entries)}", value=entries, allowed=SHAPE, fix="put the entries under a top-level `suppressions:` key")
     out = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("pointer"), str) or not entry["pointer"].startswith(("/", "*")):

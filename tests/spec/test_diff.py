@@ -188,3 +188,56 @@ def test_a_variant_listed_twice_is_not_a_new_type():
     twice = make_spec(schemas, get_op({"anyOf": [{"oneOf": [ref("A"), ref("B")]}, ref("A")]}))
     assert rules(diff(once, twice)) == {("response-union-duplicate-changed", "info")}
     assert rules(diff(twice, once)) == {("response-union-duplicate-changed", "info")}
+
+
+# -- equivalent rewrites and several changes in one place ---------------------------------------------
+
+CONSTS = {"anyOf": [{"type": "string", "const": "a"}, {"type": "string", "const": "b"}, {"type": "string", "const": "c"}]}
+
+
+@pytest.mark.parametrize("old_status, new_status", [
+    ({"type": "string", "enum": ["a", "b", "c"]}, CONSTS),
+    (CONSTS, {"type": "string", "enum": ["a", "b", "c"]}),
+    ({"type": "string", "enum": ["a", "b", "c"]}, {"oneOf": [{"enum": ["a", "b"]}, {"const": "c"}]}),
+])
+def test_an_enum_rewritten_as_a_union_of_consts_is_no_change(old_status, new_status):
+    """pydantic writes `Literal["a"] | Literal["b"]` as `anyOf` of `const`s: the same values, no change
+    (before: 'no longer allows b, c', 'changed type', 'became a union', all breaking)."""
+    old_s, new_s = obj(["status"], status=old_status), obj(["status"], status=new_status)
+    old, new = pair({"S": old_s}, {"S": new_s}, get_op(ref("S"), request=ref("S")))
+    assert diff(old, new) == []
+
+
+def test_a_real_value_change_across_the_rewrite_is_reported_as_enum_values():
+    old_s = obj(["code"], code={"type": "string", "enum": ["server_error", "rate_limit_exceeded"]})
+    new_s = obj(["code"], code={"anyOf": [{"type": "string", "const": "server_error"}, {"type": "string", "const": "invalid_file"},
+                                          {"type": "null"}]})
+    old, new = pair({"E": old_s}, {"E": new_s}, get_op(ref("E"), method="get"))
+    changes = {c.rule: c for c in diff(old, new)}
+    assert set(changes) == {"response-enum-value-added", "response-enum-value-removed", "response-became-nullable"}
+    assert changes["response-enum-value-added"].details == {"added": ["invalid_file"]}
+    assert changes["response-enum-value-removed"].details == {"removed": ["rate_limit_exceeded"]}
+    assert changes["response-became-nullable"].pointer == "/components/schemas/E/properties/code"
+
+
+def test_every_bound_added_in_one_place_is_reported_and_the_parameter_is_named():
+    old_paths = {"/v1/things": {"get": {"parameters": [{"name": "after", "in": "query", "schema": {"type": "string"}},
+                                                       {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                                        "responses": {"200": {"description": "ok"}}}}}
+    new_paths = copy.deepcopy(old_paths)
+    new_paths["/v1/things"]["get"]["parameters"][1]["schema"].update(minimum=1, maximum=100)
+    changes = diff(make_spec({}, old_paths), make_spec({}, new_paths))
+    assert sorted(c.message for c in changes) == [
+        "GET /v1/things parameter `limit`: maximum 100 added",
+        "GET /v1/things parameter `limit`: minimum 1 added",
+    ]
+    assert {c.pointer for c in changes} == {"/paths/~1v1~1things/get/parameters/1/schema"}
+
+
+def test_a_property_that_became_nullable_is_named_not_its_anyof_branch():
+    old_s = obj(["expires_at"], expires_at={"type": "integer"})
+    new_s = obj(["expires_at"], expires_at={"anyOf": [{"type": "integer"}, {"type": "null"}]})
+    old, new = pair({"F": old_s}, {"F": new_s}, get_op(ref("F"), method="get"))
+    [change] = diff(old, new)
+    assert (change.rule, change.pointer) == ("response-became-nullable", "/components/schemas/F/properties/expires_at")
+    assert change.message == "`F`.expires_at can now be null"

@@ -33,6 +33,11 @@ def test_impossible_schemas_raise():
     with pytest.raises(NoExample):
         simplest(False)
     with pytest.raises(NoExample):
-        simplest({"type": "string", "pattern": "^zz[0-9]{4}$"})
+        simplest({"type": "string", "pattern": "^zz[0-9]{4}$", "maxLength": 3})
     with pytest.raises(NoExample):
         simplest({"$ref": "#/nowhere"})
+
+
+def test_a_pattern_no_simple_string_fits_gets_the_smallest_string_hypothesis_finds():
+    schema = {"type": "string", "pattern": "^zz[0-9]{4}$"}
+    assert simplest(schema) == simplest(schema) == "zz0000"

@@ -48,13 +48,18 @@ def test_suppressions_by_pointer_glob_and_rule(tmp_path):
     [
         ({"suppressions": [{"pointer": "/x"}]}, "has no reason"),
         ({"suppressions": [{"reason": "r"}]}, "has no JSON pointer"),
-        ({"suppressions": {"pointer": "/x"}}, "expected a list"),
+        ({"suppressions": {"pointer": "/x"}}, "expected a list of suppressions, found a mapping"),
+        ({"version": 2, "providers": {}}, r"no top-level `suppressions:` key \(its keys: version, providers\)"),
         ({"suppressions": [{"pointer": "/x", "reason": "r", "rule": 3}]}, "non-text rule"),
     ],
 )
 def test_bad_suppressions_are_usage_errors(data, message):
     with pytest.raises(UsageError, match=message):
         load_suppressions(data)
+
+
+def test_an_empty_suppressions_key_suppresses_nothing():
+    assert load_suppressions({"suppressions": None}).entries == []
 
 
 def test_rule_selection_and_unknown_rules():

@@ -36,6 +36,9 @@ def test_dict_and_spec_pass_through():
     [
         ("a: [b\n", "neither JSON nor YAML at line 2"),
         ("- 1\n- 2\n", "top level is a list"),
+        ("", "bad.yaml is empty"),
+        ("# only a comment\n", "bad.yaml is empty"),
+        ("just text\n", "top level is a string"),
         ("title: x\n", "no top-level `openapi` key"),
         ("swagger: '2.0'\n", "Swagger 2.0, not OpenAPI 3"),
         ("openapi: 2.5.0\n", "declares openapi '2.5.0'"),

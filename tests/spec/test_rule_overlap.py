@@ -62,3 +62,19 @@ def test_openapi_30_nullable_is_understood():
     doc = make_spec({"U": {"oneOf": [{"type": "string", "nullable": True}, {"type": "integer", "nullable": True}]}}, version="3.0.3")
     [f] = lint(doc, rules=["union-overlap"])
     assert f.example is None and "validates under both" in f.message
+
+
+def test_a_plain_string_and_a_patterned_url_overlap_shown_by_a_string_matching_the_pattern():
+    """llama-stack's 2024 `Attachment.content`: `oneOf [string, URL]` where URL is a string with a
+    pattern (and a format, which canonicalisation drops); no simple string fits the pattern, so the
+    example comes from hypothesis's regex strategy."""
+    doc = make_spec({
+        "URL": {"type": "string", "format": "uri", "pattern": "^(https?://|file://|data:)"},
+        "Attachment": obj(content={"oneOf": [{"type": "string"}, ref("URL")]}),
+    })
+    [f] = lint(doc, rules=["union-overlap"])
+    assert f.pointer == "/components/schemas/Attachment/properties/content"
+    assert isinstance(f.example, str) and f.example.startswith(("http://", "https://", "file://", "data:"))
+    assert validates(doc, "URL", f.example)
+    assert "no tag can tell them apart" in f.hint  # not the object-variant advice
+    assert lint(doc, rules=["union-overlap"])[0].example == f.example  # deterministic
