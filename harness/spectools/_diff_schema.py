@@ -38,6 +38,7 @@ class Shape:
     nullable: bool
     union: Union | None  # set when there are two or more non-null variants
     values_only: bool = False  # a union whose variants only list values, seen as one `enum`
+    at: str = ""  # where the schema is written (``pointer`` may be the one variant `anyOf: [X, null]` unwraps to)
 
 
 class SchemaDiff:
@@ -94,12 +95,12 @@ class SchemaDiff:
             nullable = nullable or any(v.is_null for v in union.variants)
             listed = _listed_values(core, resolver)
             if len(core) >= 2 and listed is not None:
-                return Shape(listed, pointer, nullable or None in listed["enum"], None, values_only=True)
+                return Shape(listed, pointer, nullable or None in listed["enum"], None, values_only=True, at=pointer)
             if len(core) >= 2:
-                return Shape(node, pointer, nullable, union)
+                return Shape(node, pointer, nullable, union, at=pointer)
             if len(core) == 1:
-                return Shape(core[0].node, core[0].target, nullable or self._null_in(core[0].node, is_30), None)
-        return Shape(node, pointer, nullable, None)
+                return Shape(core[0].node, core[0].target, nullable or self._null_in(core[0].node, is_30), None, at=pointer)
+        return Shape(node, pointer, nullable, None, at=pointer)
 
     @staticmethod
     def _null_in(node: Any, is_30: bool) -> bool:

@@ -24,15 +24,15 @@ def became_union(sd, os, ns, d: str) -> list[Change]:
     old_name = _name(os.node, os.pointer)
     old_tag = _tag_of_schema(os.node, os.pointer, sd.old, _prop(union))
     best, best_changes = _closest(sd, os.node, os.pointer, variants, union, old_tag, d, old_side=True)
-    serious = [c for c in best_changes if c.impact is not I]
+    serious = [c for c in best_changes if c.impact is B]  # warnings alone still make it the old schema
     listing = _listing(union, variants)
     details = {"variants": listing, "old_schema": old_name, "union": union.kind, "discriminator": _prop(union)}
-    where = sd.label(ns.pointer)
+    where = sd.label(ns.at)
     if serious:
         details["closest_variant"] = best.name
-        return [Change(f"{d}-type-changed", B, ns.pointer,
+        return [Change(f"{d}-type-changed", B, ns.at,
                        f"{where} changed from `{old_name}` to {_a_kind(union, len(variants))}, none of which matches the old schema; the closest, `{best.name}`, differs in {len(serious)} way(s)",
-                       "keep the old schema as one of the variants, or version the API", d, os.pointer, details=details)] + best_changes
+                       "keep the old schema as one of the variants, or version the API", d, os.at, details=details)] + best_changes
     tag = _tag_label(union, best, sd.new)
     new = [x for x in listing if x["schema"] != best.name or x["pointer"] != best.pointer]
     same = "unchanged" if not best_changes else f"{len(best_changes)} minor change(s)"
@@ -45,9 +45,9 @@ def became_union(sd, os, ns, d: str) -> list[Change]:
     if d == "response":
         hint = (f"clients built from the old spec expect only `{old_name}` here. If the API always returned these other types "
                 f"(the old spec under-described it), accept this in the reviewed suppressions file with that reason; otherwise version the endpoint")
-        change = Change("response-became-union", B, ns.pointer, message, hint, d, os.pointer, details=details)
+        change = Change("response-became-union", B, ns.at, message, hint, d, os.at, details=details)
     else:
-        change = Change("request-became-union", I, ns.pointer, message, "", d, os.pointer, details=details)
+        change = Change("request-became-union", I, ns.at, message, "", d, os.at, details=details)
     return [change] + best_changes
 
 
@@ -56,17 +56,17 @@ def became_single(sd, os, ns, d: str) -> list[Change]:
     variants = [v for v in union.non_null() if v.node is not None]
     new_tag = _tag_of_schema(ns.node, ns.pointer, sd.new, _prop(union))
     best, best_changes = _closest(sd, ns.node, ns.pointer, variants, union, new_tag, d, old_side=False)
-    serious = [c for c in best_changes if c.impact is not I]
+    serious = [c for c in best_changes if c.impact is B]  # warnings alone still make it the old schema
     new_name = _name(ns.node, ns.pointer)
-    where = sd.label(ns.pointer)
+    where = sd.label(ns.at)
     gone = [v.name for v in variants if v is not best]
     details = {"old_variants": [v.name for v in variants], "kept": best.name, "dropped": gone}
     if serious:
-        return [Change(f"{d}-type-changed", B, ns.pointer, f"{where} changed from {_a_kind(union, len(variants))} to `{new_name}`, which matches none of them", "keep the union, or version the API", d, os.pointer, details=details)] + best_changes
+        return [Change(f"{d}-type-changed", B, ns.at, f"{where} changed from {_a_kind(union, len(variants))} to `{new_name}`, which matches none of them", "keep the union, or version the API", d, os.at, details=details)] + best_changes
     if d == "request":
-        return [Change("request-union-narrowed", B, ns.pointer, f"{where} accepted {_a_kind(union, len(variants))} and now only `{new_name}` (the old `{best.name}`); no longer accepted: {', '.join(gone)}",
-                       "keep accepting the dropped types, or version the API", d, os.pointer, details=details)] + best_changes
-    return [Change("response-union-narrowed", I, ns.pointer, f"{where} was {_a_kind(union, len(variants))} and is now only `{new_name}` (the old `{best.name}`)", "", d, os.pointer, details=details)] + best_changes
+        return [Change("request-union-narrowed", B, ns.at, f"{where} accepted {_a_kind(union, len(variants))} and now only `{new_name}` (the old `{best.name}`); no longer accepted: {', '.join(gone)}",
+                       "keep accepting the dropped types, or version the API", d, os.at, details=details)] + best_changes
+    return [Change("response-union-narrowed", I, ns.at, f"{where} was {_a_kind(union, len(variants))} and is now only `{new_name}` (the old `{best.name}`)", "", d, os.at, details=details)] + best_changes
 
 
 def both_unions(sd, os, ns, d: str) -> list[Change]:

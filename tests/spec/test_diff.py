@@ -241,3 +241,14 @@ def test_a_property_that_became_nullable_is_named_not_its_anyof_branch():
     [change] = diff(old, new)
     assert (change.rule, change.pointer) == ("response-became-nullable", "/components/schemas/F/properties/expires_at")
     assert change.message == "`F`.expires_at can now be null"
+
+
+def test_a_response_union_narrowed_to_its_variant_minus_an_optional_property_is_narrowing_not_a_type_change():
+    """llama-stack 0.5.4 → 0.6.1, `OpenAIChoice.message`: a oneOf of 5 roles became the assistant message
+    without its optional `name`. Clients handle it (one warning for `name`); it is not "matches none"."""
+    role = lambda r, **extra: obj(["role"], role={"type": "string", "const": r}, content={"type": "string"}, **extra)  # noqa: E731
+    old_variants = {"User": role("user"), "Assistant": role("assistant", name={"type": "string"}), "Tool": role("tool")}
+    union = {"oneOf": [ref("User"), ref("Assistant"), ref("Tool")], "discriminator": {"propertyName": "role"}}
+    old = make_spec({**old_variants, "Choice": obj(["message"], message=union)}, get_op(ref("Choice"), method="get"))
+    new = make_spec({"Message": role("assistant"), "Choice": obj(["message"], message=ref("Message"))}, get_op(ref("Choice"), method="get"))
+    assert rules(diff(old, new)) == {("response-union-narrowed", "info"), ("response-optional-property-removed", "warning")}
