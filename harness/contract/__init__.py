@@ -15,7 +15,8 @@ from .deviations import Deviation, Deviations
 from .families import ResourceFamily, resource_families
 from .options import CheckOptions
 from .runner import check_exchange
-from .session import CheckSession
+from .checks.errors import mixed_across_parts
+from .session import CheckSession, ErrorSample
 from .spec import ApiSpec, MediaSpec, Operation, ResponseSpec, load_api_spec
 from .sse import SseEvent, SseEvents, SseParser, WireProblem, parse_sse
 from .validation import SchemaError
@@ -28,6 +29,7 @@ __all__ = [
     "DeletionScenario",
     "Deviation",
     "Deviations",
+    "ErrorSample",
     "MediaSpec",
     "Operation",
     "ResourceFamily",
@@ -42,6 +44,7 @@ __all__ = [
     "check_exchange",
     "exchange_from_httpx",
     "load_api_spec",
+    "mixed_across_parts",
     "parse_sse",
     "resource_families",
     "verify_deletion",

@@ -14,6 +14,7 @@ class ErrorSample:
     operation: str
     excerpt: str
     curl: str
+    test: str | None = None  # the pytest node id that received it, when known
 
 
 @dataclass

@@ -23,8 +23,9 @@ OPT_OUT = "no_contract_checks"
 
 @dataclass(frozen=True)
 class Finding:
-    nodeid: str | None  # None: about the spec document itself, once per run
+    nodeid: str | None  # None: about the run as a whole (the spec document, or what xdist workers saw together)
     failure: CheckFailure
+    where: str | None = None  # for a finding with no test: where it was seen ("the spec document" if unset)
 
     @property
     def kind(self) -> str:
@@ -43,6 +44,7 @@ class ContractRun:
     exchanges_checked: int = 0
     exchanges_unchecked: int = 0
     skipped_lines: list[str] | None = None  # merged from xdist workers; else the spec session's
+    across_workers: list[Finding] = field(default_factory=list)  # found by comparing xdist workers' observations
     _current: str | None = None
     _pending: dict[str | None, list[Exchange]] = field(default_factory=lambda: defaultdict(list))
     _tests_begun: set[str] = field(default_factory=set)  # every test that ran with this run
@@ -104,7 +106,11 @@ class ContractRun:
     def export(self) -> dict[str, Any]:
         """This worker's part of the run, as plain data (pytest-xdist carries only builtin types)."""
         used = self.deviations.used() if self.deviations is not None else []
+        session = getattr(self.spec, "session", None)
         return {"findings": [[f.nodeid, f.failure.to_dict()] for f in self.findings],
+                "error_samples": [dataclasses.asdict(s) for s in session.error_shapes.values()] if session else [],
+                "error_pairs": [sorted(pair) for pair in session.reported_shape_pairs] if session else [],
+                "library_hint": self.library_hint,
                 "checked": self.exchanges_checked, "unchecked": self.exchanges_unchecked,
                 "tests": sorted(self._tests_begun), "used_deviations": used, "target": self.options.target,
                 "skipped": self.skipped_report()}
@@ -135,7 +141,25 @@ class ContractRun:
             if deviations is not None:
                 deviations.mark_used(part["used_deviations"])
             run.skipped_lines += [line for line in part["skipped"] if line not in run.skipped_lines]
+        run._compare_error_formats(parts)
         return run
+
+    def _compare_error_formats(self, parts: list[dict[str, Any]]) -> None:
+        """What each worker's ``error_format_consistent`` could not see: error formats that only differ
+        between workers. Reported for the run (no one test saw both), deviations applied."""
+        from harness.contract import ErrorSample, mixed_across_parts
+
+        parts = sorted(parts, key=lambda part: part.get("tests") or [])  # workers finish in any order
+        samples = [[ErrorSample(**data) for data in part.get("error_samples", [])] for part in parts]
+        reported = {frozenset(pair) for part in parts for pair in part.get("error_pairs", [])}
+        failures = mixed_across_parts(samples, reported)
+        self.library_hint = next((part["library_hint"] for part in parts if part.get("library_hint")), None)
+        self._add_hint(failures)
+        if self.deviations is not None:
+            self.deviations.apply(failures, self.options.target)
+        self.across_workers = [Finding(None, failure, where="tests on different pytest-xdist workers")
+                               for failure in failures]
+        self.findings += self.across_workers
 
     def unused_deviations(self) -> list[Any]:
         """Declared deviations for this target that nothing in the run matched (stale entries?)."""

@@ -104,11 +104,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         run = run_of(config)
         workers.send(config, "report", {"stack": config.stash[_STACK_DESCRIBE], "run": run.export() if run else None,
                                         "dropped": list(config.stash.get(_DROPPED, []))})
+        return
+    runs = [part["run"] for part in workers.received(config, "report") if part["run"] is not None]
+    if runs:  # the pytest-xdist controller: one run from every worker's part
+        from .checking import ContractRun
+
+        merged = config.stash[_MERGED] = ContractRun.merged(config, runs)
+        unexpected = [f for f in merged.across_workers if f.kind == "unexpected"]
+        if unexpected and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a serial run would have failed a test for it
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     from . import workers
-    from .checking import ContractRun, run_of
+    from .checking import run_of
 
     if workers.is_worker(config):
         return  # the controller reports on the whole run
@@ -118,12 +127,16 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         remember_stack(config, parts[0]["stack"], [line for part in parts for line in part.get("dropped", [])])
     if not outcomes or _STACK_DESCRIBE not in config.stash:
         return  # no stack was started: nothing to report about an app
-    runs = [part["run"] for part in parts if part["run"] is not None]
-    run = ContractRun.merged(config, runs) if runs else run_of(config)
+    run = config.stash.get(_MERGED, None) or run_of(config)
     write = terminalreporter.write_line
     terminalreporter.section("router harness")
     for line in summary_lines(outcomes, run) + _dropped_lines(config.stash.get(_DROPPED, [])):
         write(line)
+    for finding in getattr(run, "across_workers", []):
+        write(f"{finding.kind} finding across pytest-xdist workers (no single test saw it):", red=finding.kind == "unexpected")
+        write(finding.failure.render())
+        if finding.kind == "unexpected" and exitstatus == pytest.ExitCode.OK:
+            exitstatus = pytest.ExitCode.TESTS_FAILED  # as pytest_sessionfinish set it for the run
     path = write_markdown(config, outcomes, run, exitstatus)
     write(f"report: {path}")
 
@@ -185,7 +198,7 @@ def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Count
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in run.findings:
         groups[finding.kind].append(finding)
-    titles = {"unexpected": "Unexpected (these fail their tests)", "expected": "Expected: declared deviations",
+    titles = {"unexpected": "Unexpected (these fail their tests, or the run when no one test saw them)", "expected": "Expected: declared deviations",
               "warning": "Warnings", "info": "Information"}
     for kind in ("unexpected", "expected", "warning", "info"):
         found = _deduplicated(groups.get(kind, []))
@@ -193,7 +206,7 @@ def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Count
         for finding, tests in found:
             where = ", ".join(f"`{t}`" for t in tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
             lines += [f"#### {finding.failure.check}: {finding.failure.title}", "",
-                      f"Seen in: {where or 'the spec document'}", "", "```", finding.failure.render(), "```", ""]
+                      f"Seen in: {where or finding.where or 'the spec document'}", "", "```", finding.failure.render(), "```", ""]
     if run.deviations is not None:
         unused = run.unused_deviations()
         lines += ["", f"## Deviations declared for {run.options.target} but not seen in this run: {len(unused)}", ""]
@@ -222,6 +235,7 @@ def _deduplicated(findings: list[Any]) -> list[tuple[Any, list[str]]]:
 
 
 _STACK_DESCRIBE = pytest.StashKey[str]()
+_MERGED = pytest.StashKey[Any]()  # the pytest-xdist controller's run, merged from the workers' parts
 
 
 _DROPPED = pytest.StashKey["list[str]"]()

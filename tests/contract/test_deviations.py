@@ -117,3 +117,21 @@ def test_the_repository_deviations_file_loads():
     assert sum(d.target == "ogx-1.5.0" for d in deviations) >= 5
     # every undeclared-status entry says which status it excuses
     assert all(d.status for d in deviations if d.check == "status_code_declared")
+
+
+def test_error_formats_seen_only_on_different_workers_are_compared():
+    """pytest-xdist: each worker's error_format_consistent sees only its own errors; the controller
+    reports each shape no worker's finding mentions, against the run's first shape."""
+    from harness.contract import ErrorSample, mixed_across_parts
+
+    detail = ErrorSample('{"detail": …}', 404, "GET /v1/x/{id}", '{"detail":"no"}', "curl a", "t::a")
+    error = ErrorSample('{"error": {…}}', 400, "POST /v1/x", '{"error":{}}', "curl b", "t::b")
+    problem = ErrorSample("RFC 7807", 409, "PUT /v1/x", "{}", "curl c", "t::c")
+    assert mixed_across_parts([[detail], [detail]], set()) == []  # one format everywhere
+    [found] = mixed_across_parts([[detail], [error]], set())
+    assert found.check == "error_format_consistent" and (found.status, found.operation) == (400, "POST /v1/x")
+    assert "400 from POST /v1/x answered {\"error\": {…}}, but 404 from GET /v1/x/{id}" in found.title
+    assert "t::a and t::b" in found.render()
+    # a worker already reported detail vs error; only the third format, seen elsewhere, is new
+    [third] = mixed_across_parts([[detail, error], [problem]], {frozenset({detail.shape, error.shape})})
+    assert third.status == 409

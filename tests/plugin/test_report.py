@@ -67,3 +67,45 @@ def test_another_missing_conversation(http_client):
     assert "| suites/demo | library | 0 | 2 | 1 |" in markdown, markdown
     assert "test_missing_conversation" in markdown and "test_another_missing_conversation" in markdown
     assert markdown.count("#### spec_refs_resolve") == 1
+
+
+MIXED = """
+def test_a_missing_conversation(http_client):
+    assert http_client.get("/v1/conversations/conv_" + "0" * 48).status_code == 404  # {"detail": ...}
+
+def test_b_response_without_input(http_client):
+    assert http_client.post("/v1/responses", json={"model": "m"}).status_code == 400  # {"error": {...}}
+"""
+
+
+@pytest.mark.parametrize("workers", [0, 2], ids=["serial", "xdist"])
+def test_mixed_error_formats_are_found_when_each_worker_saw_one_of_them(pytester, workers):
+    """OGX answers the 404 as {"detail": …} and the 400 as {"error": {…}}. Serially the second test fails
+    on error_format_consistent. Under ``-n 2`` xdist sends the two tests to different workers (fewer than
+    two tests per worker go round robin), neither worker sees both formats, and the controller reports
+    the mix for the run and fails it; before, that run passed with no finding."""
+    import yaml
+
+    pytester.mkdir("suites")
+    pytester.mkdir("suites/demo")
+    (pytester.path / "suites/demo/test_demo.py").write_text(MIXED)
+    declared = yaml.safe_load((REPO / "suites" / "deviations.yaml").read_text())
+    entries = declared["deviations"] if isinstance(declared, dict) else declared
+    kept = [e for e in entries if e.get("check") != "error_format_consistent"]
+    (pytester.path / "deviations.yaml").write_text(yaml.safe_dump({"deviations": kept} if isinstance(declared, dict) else kept))
+    args = [f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p", "no:cacheprovider", "--deviations=deviations.yaml"]
+    result = pytester.runpytest_subprocess(*args, *(["-n", str(workers)] if workers else []), timeout=300)
+    out = result.stdout.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, out
+    markdown = (pytester.path / "reports" / "harness-library.md").read_text()
+    assert markdown.count("#### error_format_consistent: mixed error formats") == 1, markdown
+    if workers:
+        result.assert_outcomes(passed=2)
+        assert "unexpected finding across pytest-xdist workers (no single test saw it):" in out, out
+        assert "Seen in: tests on different pytest-xdist workers" in markdown, markdown
+        assert ("suites/demo/test_demo.py::test_a_missing_conversation and suites/demo/test_demo.py::"
+                "test_b_response_without_input, on different pytest-xdist workers") in out, out  # parts ordered by test
+        assert "findings: 1 unexpected" in out, out
+    else:
+        result.assert_outcomes(passed=1, failed=1)
+        assert "FAILED suites/demo/test_demo.py::test_b_response_without_input" in out, out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from harness.core.failure import CheckSkipped, Evidence
+from harness.core.failure import CheckFailure, CheckSkipped, Evidence
 from harness.core.registry import checks
 
 from ..context import CheckContext, excerpt
@@ -58,10 +58,11 @@ def error_format_consistent(ctx: CheckContext, exchange) -> None:
     shape = error_shape(response.body, response.content_type)
     sample = ErrorSample(
         shape,
-        response.status,
+        int(response.status),  # plain data: pytest-xdist carries the samples to the controller
         ctx.operation_key or exchange.request.url,
         excerpt(response.body, 300),
         exchange.request.curl(),
+        exchange.test,
     )
     seen = ctx.session.error_shapes
     if shape in seen:
@@ -75,9 +76,43 @@ def error_format_consistent(ctx: CheckContext, exchange) -> None:
     if pair in ctx.session.reported_shape_pairs:
         return
     ctx.session.reported_shape_pairs.add(pair)
-    raise ctx.failure(
-        "error_format_consistent",
-        f"mixed error formats: {response.status} from {sample.operation} answered {shape}, "
-        f"but {first.status} from {first.operation} answered {first.shape}",
-        Evidence(f"earlier error ({first.status}, {first.operation})", f"{first.excerpt}\n{first.curl}"),
-    )
+    raise ctx.failure("error_format_consistent", _mixed_title(first, sample), _earlier(first))
+
+
+def _mixed_title(first: ErrorSample, sample: ErrorSample) -> str:
+    return (f"mixed error formats: {sample.status} from {sample.operation} answered {sample.shape}, "
+            f"but {first.status} from {first.operation} answered {first.shape}")
+
+
+def _earlier(first: ErrorSample, label: str = "earlier error") -> Evidence:
+    return Evidence(f"{label} ({first.status}, {first.operation})", f"{first.excerpt}\n{first.curl}")
+
+
+def mixed_across_parts(parts: list[list[ErrorSample]], reported: set[frozenset[str]]) -> list[CheckFailure]:
+    """Under pytest-xdist each worker remembers only the error formats it saw, so a 404 ``{"detail": …}``
+    on one worker and a 400 ``{"error": {…}}`` on another are never compared. Given every worker's
+    samples (in worker order) and the shape pairs the workers already reported, the findings a serial
+    run would also have made: each shape no report mentions, against the first shape of the run."""
+    first_of: dict[str, ErrorSample] = {}
+    for samples in parts:
+        for sample in samples:
+            first_of.setdefault(sample.shape, sample)
+    if len(first_of) < 2:
+        return []
+    mentioned = set().union(*reported) if reported else set()
+    reference = next(iter(first_of.values()))
+    failures = []
+    for shape, sample in first_of.items():
+        if shape == reference.shape or shape in mentioned:
+            continue
+        failures.append(CheckFailure(
+            check="error_format_consistent",
+            title=_mixed_title(reference, sample),
+            evidence=(_earlier(reference, "one error"), _earlier(sample, "another error"),
+                      Evidence("seen by", f"{reference.test or '?'} and {sample.test or '?'}, on different "
+                                          "pytest-xdist workers")),
+            reproduce=f"{reference.curl}\n{sample.curl}",
+            operation=sample.operation,
+            status=sample.status,
+        ))
+    return failures
