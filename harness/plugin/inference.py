@@ -87,24 +87,49 @@ def pytest_deselected(items: list[pytest.Item]) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    from harness.replay import InferenceMode
+    """Write the usage file after a full, green replay run. Under pytest-xdist the workers only send
+    what they used; the controller writes once, and only if the whole run passed (a worker whose own
+    tests passed knows nothing of the entries another worker's failing tests needed)."""
+    from pathlib import Path
 
-    endpoint = endpoint_of(session.config)
-    if endpoint is None or endpoint.mode is not InferenceMode.REPLAY:
+    from harness.replay import InferenceMode, write_usage
+
+    from . import workers
+
+    config = session.config
+    endpoint = endpoint_of(config)
+    replaying = endpoint is not None and endpoint.mode is InferenceMode.REPLAY
+    if workers.is_worker(config):
+        if replaying:
+            workers.send(config, "usage", {
+                "problem": full_run_problem(session, exitstatus, endpoint.cassette_dir),
+                "cassette_dir": str(endpoint.cassette_dir), "rules_digest": endpoint.rules.digest,
+                "known": sorted(endpoint.library.keys()), "used": sorted(endpoint.used_entries)})
         return
-    if full_run_problem(session, exitstatus) is None:
-        worker = getattr(session.config, "workerinput", None)
-        run_id = worker["testrunuid"] if worker else None
-        endpoint.write_usage(run_id=run_id)
+    parts = workers.received(config, "usage")
+    if parts:  # the pytest-xdist controller
+        if int(exitstatus) == 0 and not any(part["problem"] for part in parts) \
+                and len({(part["cassette_dir"], part["rules_digest"]) for part in parts}) == 1:
+            write_usage(Path(parts[0]["cassette_dir"]), parts[0]["rules_digest"],
+                        known={key for part in parts for key in part["known"]},
+                        used={key for part in parts for key in part["used"]})
+        return
+    if replaying and full_run_problem(session, exitstatus, endpoint.cassette_dir) is None:
+        endpoint.write_usage()
 
 
-def full_run_problem(session: pytest.Session, exitstatus: int) -> str | None:
+def full_run_problem(session: pytest.Session, exitstatus: int, cassette_dir: Any = None) -> str | None:
     """Why this run cannot tell which cassette entries are unused (None: it can)."""
+    from pathlib import Path
+
     config = session.config
     if int(exitstatus) != 0:
         return "the run did not pass"
     if config.option.keyword or config.option.markexpr or config.stash.get(_DESELECTED, 0):
         return "tests were deselected (-k, -m or deselection)"
+    if cassette_dir is not None and not Path(cassette_dir).resolve().is_relative_to(config.rootpath.resolve()):
+        # e.g. a scratch project pointed at this repository's cassettes: its suites are not theirs
+        return f"the cassette directory {cassette_dir} lies outside this run's project {config.rootpath}"
     suites_dir = config.rootpath / "suites"
     if not suites_dir.is_dir():
         return f"no suites directory under {config.rootpath}"

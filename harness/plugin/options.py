@@ -42,7 +42,8 @@ OPTIONS = (
            "seconds to wait for the stack to become healthy"),
     Option("--inference-mode", "HARNESS_INFERENCE_MODE", "inference_mode", "replay",
            "where the app's inference answers come from: replay (cassettes; a miss fails the test), record, "
-           "record-if-missing (both forward to HARNESS_UPSTREAM_BASE_URL and store), live (no cassettes)"),
+           "record-if-missing (both forward to HARNESS_UPSTREAM_BASE_URL and store), live (no cassettes), "
+           "synthetic (a deterministic completion derived from each request, for generated requests)"),
     Option("--cassette-dir", "HARNESS_CASSETTE_DIR", "cassette_dir", "cassettes",
            "directory of cassettes (relative paths are taken from the rootdir)"),
     Option("--replay-speed", "HARNESS_REPLAY_SPEED", "replay_speed", "instant",

@@ -202,7 +202,9 @@ def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Count
               "warning": "Warnings", "info": "Information"}
     for kind in ("unexpected", "expected", "warning", "info"):
         found = _deduplicated(groups.get(kind, []))
-        lines += ["", f"### {titles[kind]}: {len(found)}", ""]
+        total = len(groups.get(kind, []))
+        count = f"{len(found)}" if total == len(found) else f"{len(found)} distinct ({total} in the summary's count: one per test that saw it)"
+        lines += ["", f"### {titles[kind]}: {count}", ""]
         for finding, tests in found:
             where = ", ".join(f"`{t}`" for t in tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
             lines += [f"#### {finding.failure.check}: {finding.failure.title}", "",

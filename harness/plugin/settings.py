@@ -82,8 +82,24 @@ def resolve_settings(config: pytest.Config) -> Settings:
         cassette_dir=_cassette_dir(config),
         replay_speed=speed,
         deviations_path=_deviations(config),
-        check_options=CheckOptions(
+        check_options=_check_options(config),
+    )
+
+
+def _check_options(config: pytest.Config) -> CheckOptions:
+    """CheckOptions from the command line; a bad value is reported under the option's name, not the field's."""
+    from harness.core.errors import UsageError
+
+    flags = {"deleted_status": "--deleted-status", "missing_event_field": "--missing-event-field"}
+    try:
+        return CheckOptions(
             deleted_status=o.resolve_int(config, o.BY_FLAG["--deleted-status"]),
             missing_event_field=o.resolve(config, o.BY_FLAG["--missing-event-field"]) or "warning",
-        ),
-    )
+        )
+    except UsageError as error:
+        field = next((name for name in flags if name in error.message), None)
+        if field is None:
+            raise
+        option = o.BY_FLAG[flags[field]]
+        raise UsageError(f"{flags[field]} (or {option.env}): bad value", value=error.value, allowed=error.allowed,
+                         fix=f"pass e.g. {flags[field]}={option.default}") from None

@@ -27,11 +27,12 @@ def usage_path(cassette_dir: Path) -> Path:
     return Path(cassette_dir) / USAGE_FILE
 
 
-def write_usage(cassette_dir: Path, rules: MatchRules, *, known: Iterable[str], used: Iterable[str],
+def write_usage(cassette_dir: Path, rules: MatchRules | str, *, known: Iterable[str], used: Iterable[str],
                 path: Path | None = None, run_id: str | None = None) -> Path:
-    """Write the usage file. Workers of one run (same ``run_id``, e.g. pytest-xdist's testrunuid) merge
-    their sets; a different run replaces the file."""
+    """Write the usage file (``rules``: the matching rules, or their digest). Parts of one run (same
+    ``run_id``) merge their sets; a different run replaces the file."""
     target = Path(path) if path is not None else usage_path(cassette_dir)
+    digest = rules if isinstance(rules, str) else rules.digest
     known, used = set(known), set(used)
     with file_lock(target):
         if run_id is not None and target.exists():
@@ -39,12 +40,12 @@ def write_usage(cassette_dir: Path, rules: MatchRules, *, known: Iterable[str], 
                 previous = json.loads(target.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 previous = {}
-            if previous.get("run_id") == run_id and previous.get("rules_digest") == rules.digest:
+            if previous.get("run_id") == run_id and previous.get("rules_digest") == digest:
                 known |= set(previous.get("known", []))
                 used |= set(previous.get("used", []))
         document = {
             "version": USAGE_VERSION,
-            "rules_digest": rules.digest,
+            "rules_digest": digest,
             "run_id": run_id,
             "known": sorted(known),
             "used": sorted(used),

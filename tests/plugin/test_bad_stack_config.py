@@ -159,3 +159,16 @@ def test_malformed_deviations_file_names_the_entry(pytester):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     out = result.stdout.str()
     assert "unknown key(s) 'reasn'" in out and str(bad) in out, out
+
+
+@pytest.mark.parametrize("option, value, allowed", [
+    ("--missing-event-field", "loud", "error, warning, off"),
+    ("--deleted-status", "99", "an HTTP status code"),
+])
+def test_a_bad_check_option_is_named_by_its_flag(pytester, option, value, allowed):
+    """Not by the CheckOptions field it sets ("bad value for CheckOptions.missing_event_field")."""
+    result = run(pytester, f"{option}={value}")
+    text = result.stderr.str() + result.stdout.str()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, text
+    assert f"{option} (or HARNESS_" in text and "value:   " in text and value in text and allowed in text, text
+    assert "CheckOptions" not in text and "Traceback" not in text, text
