@@ -77,6 +77,7 @@ class ReplayEndpoint:
             raise UsageError(
                 f"the cassette directory {self.cassette_dir} does not exist, so nothing can be replayed",
                 value=str(self.cassette_dir),
+                allowed="an existing directory of cassettes (--cassette-dir or HARNESS_CASSETTE_DIR; default cassettes/ under the rootdir)",
                 fix="point the harness at the cassettes/ directory of the repository, or record with --inference-mode=record-if-missing",
             )
         return CassetteLibrary.load(self.cassette_dir, self.rules)

@@ -21,6 +21,7 @@ class UrlTarget:
             raise TargetError(
                 f"the stack at {self.url} is not reachable or not healthy: {problem}",
                 value=self.url,
+                allowed="the base URL of a running stack that answers GET /v1/health with 200",
                 fix=f"start the stack first (e.g. `{get_profile(self.profile).server_hint('CONFIG')}`) and pass its "
                 "base URL, or let the harness start one: --stack-config=server:<config>",
             )
