@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _pointer
+from ._refs import Resolver
 from ._unions import describe
 
 _SKIP = {"schema", "content"}
@@ -39,18 +40,9 @@ def _parameter_names(doc: Any, path: str, method: str) -> list[Any]:
     for parameter in listed:
         if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
             target = _pointer.from_ref(parameter["$ref"])
-            parameter = _lookup(doc, target) if target else None
+            parameter = Resolver(doc).lookup(target) if target else None
         names.append(parameter.get("name") if isinstance(parameter, dict) else None)
     return names
-
-
-def _lookup(doc: Any, pointer: str) -> Any:
-    node = doc
-    for token in _pointer.split(pointer):
-        if not isinstance(node, dict) or token not in node:
-            return None
-        node = node[token]
-    return node
 
 
 def _operation_part(rest: list[str], parameter_names: list[Any] = ()) -> tuple[list[str], list[str]]:
