@@ -142,23 +142,17 @@ def test_unknown_profile(pytester):
 
 
 @pytest.mark.slow
-def test_unreadable_spec_file_ends_the_session_with_a_message(pytester):
-    bad = pytester.path / "spec.yaml"
-    bad.write_text("openapi: [unclosed\n")
-    result = run(pytester, f"--spec={bad}")
+@pytest.mark.parametrize("option, content, expected", [
+    ("--spec", "openapi: [unclosed\n", ["--spec:", "cannot be read as an OpenAPI document"]),
+    ("--deviations", "- check: status_code_declared\n  operation: GET /x\n  reasn: typo\n", ["unknown key(s) 'reasn'"]),
+], ids=["unreadable-spec", "malformed-deviations"])
+def test_a_bad_file_option_ends_the_session_naming_the_file_and_the_problem(pytester, option, content, expected):
+    bad = pytester.path / "bad.yaml"
+    bad.write_text(content)
+    result = run(pytester, f"{option}={bad}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     out = result.stdout.str()
-    assert "--spec:" in out and "cannot be read as an OpenAPI document" in out and "Traceback" not in out
-
-
-@pytest.mark.slow
-def test_malformed_deviations_file_names_the_entry(pytester):
-    bad = pytester.path / "deviations.yaml"
-    bad.write_text("- check: status_code_declared\n  operation: GET /x\n  reasn: typo\n")
-    result = run(pytester, f"--deviations={bad}")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    out = result.stdout.str()
-    assert "unknown key(s) 'reasn'" in out and str(bad) in out, out
+    assert all(fragment in out for fragment in expected) and str(bad) in out and "Traceback" not in out, out
 
 
 @pytest.mark.parametrize("option, value, allowed", [
