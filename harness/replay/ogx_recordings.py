@@ -125,8 +125,8 @@ def read_recording(path: Path, rules: MatchRules, *, base: Path | None = None,
     except _NotReplayable as why:
         return Unreplayable(path, str(why))
     test_id = str(data.get("test_id") or request.get("test_id") or "")
-    shown = path.relative_to(base.parent).as_posix() if base is not None and path.is_relative_to(base.parent) else path.name
-    interaction.origin = f"ogx:{shown} ({test_id})" if test_id else f"ogx:{shown}"
+    shown = "ogx-recordings/" + (path.relative_to(base).as_posix() if base is not None and path.is_relative_to(base) else path.name)
+    interaction.origin = f"{shown} ({test_id})" if test_id else shown
     return Recording(path, test_id, parts.hostname or "", interaction, _answer_of(payloads))
 
 
