@@ -45,6 +45,7 @@ class Recording:
     host: str
     interaction: Interaction
     answer: str  # the assistant text and tool-call arguments, to find recorded follow-ups
+    has_usage: bool = False  # the answer reports token usage (recorded with stream_options.include_usage)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ def read_recording(path: Path, rules: MatchRules, *, base: Path | None = None,
     test_id = str(data.get("test_id") or request.get("test_id") or "")
     shown = "ogx-recordings/" + (path.relative_to(base).as_posix() if base is not None and path.is_relative_to(base) else path.name)
     interaction.origin = f"{shown} ({test_id})" if test_id else shown
-    return Recording(path, test_id, parts.hostname or "", interaction, _answer_of(payloads))
+    has_usage = any(isinstance(p, dict) and p.get("usage") for p in payloads)
+    return Recording(path, test_id, parts.hostname or "", interaction, _answer_of(payloads), has_usage)
 
 
 class _NotReplayable(Exception):
@@ -219,15 +221,17 @@ def assistant_turns(recordings: list[Recording]) -> set[str]:
 
 def pick_answers(recordings: list[Recording], key_of: Any) -> tuple[list[Recording], int, int]:
     """One recording per canonical request. Among duplicates the kept answer is, in order: one that a
-    recorded follow-up request continues (so multi-turn conversations replay end to end), one recorded
-    against api.openai.com, then the first by file name. Returns (kept, duplicates, conflicting)."""
+    recorded follow-up request continues (so multi-turn conversations replay end to end), one that reports
+    token usage (OGX 1.5.0 always asks for it; the matching rules drop ``stream_options``, so a recording
+    made without it would answer a request that asked), one recorded against api.openai.com, then the
+    first by file name. Returns (kept, duplicates, conflicting)."""
     continued = assistant_turns(recordings)
     groups: dict[str, list[Recording]] = {}
     for recording in recordings:
         groups.setdefault(key_of(recording.interaction), []).append(recording)
     kept, duplicates, conflicting = [], 0, 0
     for group in groups.values():
-        group.sort(key=lambda r: (r.answer not in continued, r.host != PREFERRED_HOST, r.source.name))
+        group.sort(key=lambda r: (r.answer not in continued, not r.has_usage, r.host != PREFERRED_HOST, r.source.name))
         winner = group[0]
         duplicates += len(group) - 1
         conflicting += sum(1 for r in group[1:] if r.answer != winner.answer)

@@ -120,11 +120,16 @@ def pytest_harness_setup(config: pytest.Config, name: str) -> Any:
 
 
 def pytest_harness_configure(config: pytest.Config, settings: Any) -> Any:
-    """OGX's recordings replayed in place; reports under the current directory, never in OGX's tree."""
+    """OGX's recordings replayed in place; reports, and cassettes a record mode makes, under the current
+    directory, never in OGX's tree."""
     tests = config.stash[_TESTS]
     changes: dict[str, Any] = {"ogx_recordings": (tests.integration,)}
+    here = Path(config.invocation_params.dir)
     if config.getoption("harness_report_dir") is None and not os.environ.get("HARNESS_REPORT_DIR"):
-        changes["report_dir"] = Path(config.invocation_params.dir) / "reports"
+        changes["report_dir"] = here / "reports"
+    if config.getoption("cassette_dir") is None and not os.environ.get("HARNESS_CASSETTE_DIR") \
+            and not config.getini("cassette_dir"):
+        changes["cassette_dir"] = here / "cassettes"  # replayed too if it exists; record modes write there
     return dataclasses.replace(settings, **changes)
 
 
