@@ -206,32 +206,54 @@ def _answer_of(payloads: list[Any]) -> str:
     return "".join(text) + "\x00" + "".join(arguments)
 
 
-def assistant_turns(recordings: list[Recording]) -> set[str]:
-    """Answers that some recorded request carries as an earlier assistant turn."""
+def _assistant_turns(recording: Recording) -> set[str]:
+    """The earlier assistant answers a recorded request carries (text and tool-call arguments)."""
+    body = recording.interaction.request_json() or {}
     turns = set()
-    for recording in recordings:
-        body = recording.interaction.request_json() or {}
-        for message in body.get("messages") or [] if isinstance(body, dict) else []:
-            if isinstance(message, dict) and message.get("role") == "assistant":
-                content = message.get("content") if isinstance(message.get("content"), str) else ""
-                arguments = "".join((c.get("function") or {}).get("arguments") or "" for c in message.get("tool_calls") or [])
-                turns.add(content + "\x00" + arguments)
+    for message in (body.get("messages") or []) if isinstance(body, dict) else []:
+        if isinstance(message, dict) and message.get("role") == "assistant":
+            content = message.get("content") if isinstance(message.get("content"), str) else ""
+            arguments = "".join((c.get("function") or {}).get("arguments") or "" for c in message.get("tool_calls") or [])
+            turns.add(content + "\x00" + arguments)
     return turns
 
 
+def continuation_depths(recordings: list[Recording]) -> dict[str, int]:
+    """For each answer, how many recorded turns follow it (0: no recorded request continues it). When one
+    request has several recorded answers, the one with the longest recorded conversation after it is the one
+    whose follow-ups all replay."""
+    continued_by: dict[str, list[str]] = {}
+    for recording in recordings:
+        for turn in _assistant_turns(recording):
+            continued_by.setdefault(turn, []).append(recording.answer)
+    depths: dict[str, int] = {}
+
+    def depth(answer: str, seen: frozenset[str]) -> int:
+        if answer in depths:
+            return depths[answer]
+        followers = [a for a in continued_by.get(answer, []) if a not in seen and a != answer]
+        result = max((1 + depth(a, seen | {answer}) for a in followers), default=1 if answer in continued_by else 0)
+        depths[answer] = result
+        return result
+
+    for recording in recordings:
+        depth(recording.answer, frozenset())
+    return depths
+
+
 def pick_answers(recordings: list[Recording], key_of: Any) -> tuple[list[Recording], int, int]:
-    """One recording per canonical request. Among duplicates the kept answer is, in order: one that a
-    recorded follow-up request continues (so multi-turn conversations replay end to end), one that reports
+    """One recording per canonical request. Among duplicates the kept answer is, in order: the one with the
+    longest recorded conversation after it (so multi-turn conversations replay end to end), one that reports
     token usage (OGX 1.5.0 always asks for it; the matching rules drop ``stream_options``, so a recording
     made without it would answer a request that asked), one recorded against api.openai.com, then the
     first by file name. Returns (kept, duplicates, conflicting)."""
-    continued = assistant_turns(recordings)
+    depths = continuation_depths(recordings)
     groups: dict[str, list[Recording]] = {}
     for recording in recordings:
         groups.setdefault(key_of(recording.interaction), []).append(recording)
     kept, duplicates, conflicting = [], 0, 0
     for group in groups.values():
-        group.sort(key=lambda r: (r.answer not in continued, not r.has_usage, r.host != PREFERRED_HOST, r.source.name))
+        group.sort(key=lambda r: (-depths.get(r.answer, 0), not r.has_usage, r.host != PREFERRED_HOST, r.source.name))
         winner = group[0]
         duplicates += len(group) - 1
         conflicting += sum(1 for r in group[1:] if r.answer != winner.answer)

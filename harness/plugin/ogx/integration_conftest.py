@@ -70,13 +70,32 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def ogx_client(stack: RunningStack, contract_run: Any) -> Iterator[Any]:
+def stack_socket_url(stack: RunningStack, contract_run: Any) -> str:
+    """A URL OGX's tests can hand to clients of their own (LangChain, a bare httpx call): the app's socket,
+    in library mode a loopback listener whose exchanges are contract-checked too."""
+    if contract_run.observe not in stack.socket_observers:
+        stack.socket_observers.append(contract_run.observe)
+    return stack.socket_url()
+
+
+@pytest.fixture(scope="session")
+def openai_client(stack: RunningStack, contract_run: Any, stack_socket_url: str) -> Iterator[Any]:
+    """The openai SDK on the stack (library mode included), showing the socket URL as its base URL."""
+    from harness.targets.clients import openai_client as make
+
+    client = make(stack, on_exchange=contract_run.observe, base_url=stack_socket_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def ogx_client(stack: RunningStack, contract_run: Any, stack_socket_url: str) -> Iterator[Any]:
     """OGX's own SDK client (``llama_stack_client.LlamaStackClient``, as OGX's fixtures use) on the stack."""
     from harness.targets.clients import http_client
 
     client_class = _sdk_client_class()
     with http_client(stack, on_exchange=contract_run.observe) as http:
-        yield client_class(base_url=stack.base_url, http_client=http, provider_data=_provider_data(),
+        yield client_class(base_url=stack_socket_url, http_client=http, provider_data=_provider_data(),
                            timeout=float(os.environ.get("OGX_CLIENT_TIMEOUT", "30")), max_retries=0)
 
 
