@@ -242,7 +242,8 @@ def continuation_depths(recordings: list[Recording]) -> dict[str, int]:
 
 
 def pick_answers(recordings: list[Recording], key_of: Any) -> tuple[list[Recording], int, int]:
-    """One recording per canonical request. Among duplicates the kept answer is, in order: the one with the
+    """One recording per canonical request. Among duplicates the kept answer is, in order: a success over a
+    recorded error, the one with the
     longest recorded conversation after it (so multi-turn conversations replay end to end), one that reports
     token usage (OGX 1.5.0 always asks for it; the matching rules drop ``stream_options``, so a recording
     made without it would answer a request that asked), one recorded against api.openai.com, then the
@@ -253,7 +254,8 @@ def pick_answers(recordings: list[Recording], key_of: Any) -> tuple[list[Recordi
         groups.setdefault(key_of(recording.interaction), []).append(recording)
     kept, duplicates, conflicting = [], 0, 0
     for group in groups.values():
-        group.sort(key=lambda r: (-depths.get(r.answer, 0), not r.has_usage, r.host != PREFERRED_HOST, r.source.name))
+        group.sort(key=lambda r: (r.interaction.status >= 400, -depths.get(r.answer, 0), not r.has_usage,
+                                  r.host != PREFERRED_HOST, r.source.name))
         winner = group[0]
         duplicates += len(group) - 1
         conflicting += sum(1 for r in group[1:] if r.answer != winner.answer)
