@@ -72,9 +72,17 @@ def _classify(report: pytest.TestReport) -> tuple[str | None, str | None]:
 
 def _failure_cause(report: pytest.TestReport) -> str:
     text = report.longreprtext
+    if text.startswith("[XPASS(strict)]"):
+        return "passed although known_failures.yaml says it fails (remove the entry): " + text[16:120]
     if "no recording matches" in text:
         fields = re.search(r"differs in: (.*)", text)
         return f"replay-miss: differs in {fields[1].strip()}" if fields else "replay-miss: no recording with this route"
+    if "blocked a " in text and "a replay run must not reach the network" in text:
+        target = re.search(r"blocked a [a-z ]+ to (\S+)", text)
+        return f"blocked outbound connection to {target[1] if target else '?'}"
+    finding = re.search(r"^\[error\] (\w+): (.*)$", text, re.M)
+    if finding and re.search(r"\d+ contract findings?:", text):
+        return f"contract finding ({finding[1]}): {finding[2][:140]}"
     lines = [line for line in text.splitlines() if line.startswith("E ")]
     first = lines[0][1:].strip() if lines else (text.strip().splitlines() or ["?"])[-1]
     return f"unclassified: {first[:160]}"
