@@ -60,7 +60,7 @@ def import_ogx_recordings(src_dir: Path | str, dest_dir: Path | str, *, rules: M
         raise CassetteError(
             f"the OGX recordings directory {src_dir} does not exist",
             value=str(src_dir),
-            fix="pass the directory holding OGX's recordings/*.json files (e.g. ../shared/ogx-recordings)",
+            fix="pass the directory holding OGX's recordings/*.json files (in OGX's repository: tests/integration/responses/recordings)",
         )
     rules = rules or MatchRules.load()
     library = CassetteLibrary.load(dest_dir, rules)
