@@ -42,6 +42,17 @@ def _scan(args: argparse.Namespace) -> int:
 
         raise UsageError(f"no such file or directory: {missing[0]}", value=str(missing[0]), fix="pass cassette files or directories that exist")
     files = cassette_files(args.paths)
+    if not files:
+        from harness.core.errors import UsageError
+        from harness.replay.cassette import SUFFIXES
+
+        shown = " ".join(str(p) for p in args.paths)
+        raise UsageError(
+            f"scanned nothing: {shown} hold{'s' if len(args.paths) == 1 else ''} no cassette files, so no secret could be found or ruled out",
+            value=shown,
+            allowed="cassette files, or directories holding them (" + ", ".join(f"*{s}" for s in SUFFIXES) + ")",
+            fix="pass the directory the cassettes are in (e.g. cassettes/)",
+        )
     findings = scan_files(files, MatchRules.load(args.rules).redactor)
     for finding in findings:
         print(finding.render())
