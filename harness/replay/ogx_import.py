@@ -21,7 +21,7 @@ from harness.core.errors import CassetteError
 from .interaction import Interaction
 from .library import CassetteLibrary, display_path
 from .rules import MatchRules
-from .sources import stored_request_body
+from .sources import redacted_body, stored_request_body
 
 PREFERRED_HOST = "api.openai.com"
 
@@ -118,7 +118,7 @@ def _read(path: Path, src_dir: Path, rules: MatchRules) -> _Recording:
         uri=rules.redactor.uri(f"{parts.scheme}://{parts.netloc}{endpoint}"),
         request_body=stored_request_body(rules, json.dumps(body)),
         status=200,
-        response_body=rules.redactor.text(text),
+        response_body=redacted_body(rules.redactor, content_type, text),
         request_headers={"content-type": ["application/json"]},
         response_headers={"content-type": [content_type]},
         origin=f"ogx-recordings/{path.relative_to(src_dir).as_posix()} ({test_id})" if test_id else f"ogx-recordings/{path.relative_to(src_dir).as_posix()}",
