@@ -5,7 +5,8 @@ without touching the HTTP side.
     AnswerSource.answer(call, canonical) -> Answer
       ├── CassetteSource   replay: the recorded answer, or RecordingMissing
       ├── UpstreamSource   live: forward, store nothing
-      └── RecordingSource  record / record-if-missing: forward, store the answer once it completed
+      └── RecordingSource  record / record-if-missing: forward, write the answer to its cassette as soon
+                           as it is complete (atomically, under the cassette's lock)
 """
 
 from __future__ import annotations
@@ -170,6 +171,9 @@ class RecordingSource:
         interaction = stored_interaction(self.rules, self.forward.upstream, call, response.status_code,
                                          response.reason_phrase, response.headers.get("content-type", ""), body, offsets)
         entry = self.library.add(interaction, target=self.library.target_for(call.nodeid), replace=not self.only_missing)
+        # Written now, not at the end of the run: a run stopped by SIGTERM (a CI timeout, a cancelled job)
+        # or SIGKILL, which runs no clean-up, loses at most the request in flight.
+        self.library.flush()
         self.recorded.append(entry)
         return entry
 
