@@ -5,7 +5,8 @@ standard library's HTTP server so that it shares no code with the harness it is 
 ``stream`` is false); what it streams depends on the last user message:
 
 - ``"echo my key"``: the request's Authorization value (``Bearer <key>``), in deltas of ``piece``
-  characters — an upstream that leaks the caller's key back, never in one piece;
+  characters — an upstream that leaks the caller's key back, never in one piece (``"echo my bare
+  key"``: the key alone, without ``Bearer``);
 - ``"hold"``: one chunk, then nothing until :meth:`release` (or 60 s): a request in flight;
 - anything else: ``"you said <prompt>"``, one word per chunk.
 
@@ -48,8 +49,9 @@ class FaultUpstream:
         self._release.set()
 
     def answer(self, prompt: str, headers: dict[str, str]) -> list[str]:
-        if prompt == "echo my key":
+        if prompt in ("echo my key", "echo my bare key"):
             text = headers.get("authorization", "")
+            text = text.removeprefix("Bearer ") if prompt == "echo my bare key" else text
             return [text[i:i + self.piece] for i in range(0, len(text), self.piece)]
         words = f"you said {prompt}".split(" ")
         return [w if i == 0 else " " + w for i, w in enumerate(words)]

@@ -4,6 +4,7 @@ hold it, not even in pieces, and `harness cassettes scan` must see what a reader
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -69,9 +70,12 @@ def leaky_cassette(tmp_path, piece: int = 4):
     return path
 
 
-def scan(*paths):
+def scan(*paths, key: str | None = None):
+    env = {k: v for k, v in os.environ.items() if k != "HARNESS_UPSTREAM_API_KEY"}
+    if key:
+        env["HARNESS_UPSTREAM_API_KEY"] = key
     return subprocess.run([sys.executable, "-m", "harness", "cassettes", "scan", *map(str, paths)],
-                          capture_output=True, text=True, timeout=60, check=False)
+                          capture_output=True, text=True, timeout=60, check=False, env=env)
 
 
 def test_scan_finds_a_key_split_across_stream_events_and_names_the_lines(tmp_path):
@@ -92,3 +96,24 @@ def test_scan_passes_what_the_recorder_now_writes(tmp_path):
     result = scan(tmp_path / "cassettes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "scanned 1 cassette file(s): no secrets found" in result.stdout
+
+
+def test_a_key_that_looks_like_no_key_is_found_by_its_value(tmp_path):
+    """A provider key with no recognisable shape (e.g. 32 hex digits) matches no pattern: the recorder
+    redacts it because it knows the value, and scan finds it when given the same variable."""
+    key = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    events = [chunk("fault-model", key[i:i + 4]) for i in range(0, len(key), 4)]
+    stream = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+    path = tmp_path / "plain.yaml"
+    path.write_text(dumps([Interaction("POST", "http://127.0.0.1:9/v1/chat/completions", json.dumps(ECHO), 200, stream,
+                                       {"content-type": ["application/json"]}, {"content-type": ["text/event-stream"]})]))
+    assert scan(path).returncode == 0  # nothing key-shaped
+    found = scan(path, key=key)
+    assert found.returncode == 1 and "known secret value split across 8 stream events" in found.stdout
+    with FaultUpstream() as fake:
+        with ReplayEndpoint(tmp_path / "rec", mode="record", upstream=Upstream(fake.base_url, key)) as endpoint:
+            bare = {**ECHO, "messages": [{"role": "user", "content": "echo my bare key"}]}
+            httpx.post(endpoint.base_url + "/chat/completions", json=bare, timeout=30).raise_for_status()
+    [entry] = load(tmp_path / "rec" / "unattributed.yaml")
+    assert len(entry.events()) == 8 + 2  # eight pieces, the finish chunk, [DONE]
+    assert reader_text(entry) == "<redacted>" and key[8:20] not in (tmp_path / "rec" / "unattributed.yaml").read_text()
