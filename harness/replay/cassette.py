@@ -59,6 +59,10 @@ def dumps(interactions: list[Interaction]) -> str:
 
 def loads(text: str, source: Path) -> list[Interaction]:
     data, lines = _parse(text, source)
+    if data is None:
+        raise _incomplete(source, "it is empty")
+    if isinstance(data, dict) and data.get("version") == FORMAT_VERSION and COUNT_KEY not in data:
+        raise _incomplete(source, f"it ends without its '{COUNT_KEY}: N' line, which the harness writes last")
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         got = type(data).__name__ if not isinstance(data, dict) else f"keys {sorted(data)}"
         raise _error(source, f"the top level must be a mapping with an 'interactions' list, got {got}")
@@ -83,11 +87,11 @@ def _check_complete(data: dict[str, Any], source: Path) -> None:
     count, found = data.get(COUNT_KEY), len(data["interactions"])
     if count == found and isinstance(count, int) and not isinstance(count, bool):
         return
-    if count is None:
-        what = f"it ends without its '{COUNT_KEY}: N' line, which the harness writes last"
-    else:
-        what = f"'{COUNT_KEY}: {count!r}' but {found} interaction{'s' if found != 1 else ''} remain"
-    raise CassetteError(
+    raise _incomplete(source, f"'{COUNT_KEY}: {count!r}' but {found} interaction{'s' if found != 1 else ''} remain")
+
+
+def _incomplete(source: Path, what: str) -> CassetteError:
+    return CassetteError(
         f"cassette {source} is incomplete: {what}, so entries after the cut are missing",
         value=str(source),
         allowed=f"a version-{FORMAT_VERSION} cassette ending with '{COUNT_KEY}: N', N being the number of interactions",
@@ -169,7 +173,7 @@ def _parse(text: str, source: Path) -> tuple[Any, list[int] | None]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        return loader.construct_document(node), _entry_lines(node)
+        return (loader.construct_document(node), _entry_lines(node)) if node is not None else (None, None)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -57,6 +57,15 @@ def test_every_cut_anywhere_is_an_error(tmp_path):
     assert loaded == []
 
 
+@pytest.mark.parametrize("at", [0, len("version: 2\n"), len("version: 2\ninteractions:\n"), BOUNDARIES[0] // 2],
+                         ids=["empty", "version only", "no entry", "inside the first entry"])
+def test_a_file_cut_before_its_first_entry_ends_is_incomplete(at):
+    with pytest.raises(CassetteError) as caught:
+        cassette.loads(TEXT[:at], Path("cut.yaml"))
+    assert "cassette cut.yaml is incomplete" in caught.value.message
+    assert "git checkout -- cut.yaml" in caught.value.render()
+
+
 def test_a_count_that_disagrees_is_named(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(TEXT.replace("\nentries: 41\n", "\nentries: 40\n"))
