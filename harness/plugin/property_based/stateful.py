@@ -22,6 +22,7 @@ from harness.contract.runner import run_checks
 from harness.core.exchange import Exchange
 
 from .checks import Lifecycle
+from .constants import without_local_constants
 from .outcome import Outcome, blocking
 from .runner import PropertyRun, raise_finding
 
@@ -126,8 +127,9 @@ class Families:
         refused = Outcome(f"provision {family.name}")
         strategy = self.run.generator.strategy(self.run.generator.operation(family.create.key), "positive")
         try:
-            find(strategy, created, settings=self.run.hypothesis_settings(
-                max_examples=PROVISION_TRIES, phases=_generate_only(), derandomize=True))
+            with without_local_constants():
+                find(strategy, created, settings=self.run.hypothesis_settings(
+                    max_examples=PROVISION_TRIES, phases=_generate_only(), derandomize=True))
         except NoSuchExample:
             pass
         if not made:
