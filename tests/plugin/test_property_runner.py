@@ -310,18 +310,23 @@ def test_a_type_change_of_a_multipart_string_part_is_not_a_finding():
     assert _unobservable_on_the_wire(case("multipart/form-data")) is None
 
 
-def test_generation_draws_no_constants_from_the_harness_source():
-    """Hypothesis would draw some values from the literals of local modules (the harness's own source:
-    this Markdown separator comes from harness/plugin/report.py), so a seed's requests would change with
-    every edit of the harness. Switched off inside the block only, and restored after."""
-    import harness.plugin.report  # noqa: F401 - a local module with the literal below
+def test_generation_draws_no_constants_from_the_harness_source(tmp_path, monkeypatch):
+    """Hypothesis would draw some values from the literals of local modules (the harness's own source,
+    an editable install; here a module of the test's own), so a seed's requests would change with every
+    edit of the harness. Switched off inside the block only, and restored after."""
+    import importlib
+
     from hypothesis.internal.conjecture.providers import HypothesisProvider
 
     from harness.plugin.property_based.constants import without_local_constants
 
-    assert "|---|---|" in HypothesisProvider(None)._local_constants.strings  # what hypothesis does by default
+    (tmp_path / "harness_literals.py").write_text('MARK = "harness-literal-7301"\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("harness_literals")  # loaded now, as the harness's modules are during a run
+    literal = "harness-literal-7301"
+    assert literal in HypothesisProvider(None)._local_constants.strings  # what hypothesis does by default
     with without_local_constants() as switched_off:
         assert switched_off
         pool = HypothesisProvider(None)._local_constants
         assert not (pool.strings or pool.integers or pool.floats or pool.bytes)
-    assert "|---|---|" in HypothesisProvider(None)._local_constants.strings
+    assert literal in HypothesisProvider(None)._local_constants.strings
