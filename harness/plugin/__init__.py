@@ -14,6 +14,7 @@ pytest_plugins = ["harness.plugin.property_based"]  # property-based run: option
 
 SETTINGS = pytest.StashKey["object"]()
 STACK_SESSION = pytest.StashKey["object"]()
+STEPPED_ASIDE = pytest.StashKey[list[str]]()  # flags of ours that the project's own conftest also defines
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -23,7 +24,6 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
-    _options.add_options(parser)
     pluginmanager.register(_BeforeOtherPlugins(), "harness.before-other-plugins")
 
 
@@ -32,13 +32,40 @@ class _BeforeOtherPlugins:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_configure(self, config: pytest.Config) -> None:
+        if STEPPED_ASIDE in config.stash:
+            return
         from .report import default_junit_path
 
         default_junit_path(config)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]):
+    """Our options are added once the project's conftests have added theirs (still before pytest parses
+    the command line). A project whose conftest defines one of them itself (OGX's defines --stack-config,
+    --setup and --inference-mode) runs as if the plugin were not installed: nothing of ours is added or
+    registered, where the two definitions would otherwise collide."""
+    result = yield
+    clashes = _options.clashing_flags(parser)
+    if clashes:
+        early_config.stash[STEPPED_ASIDE] = clashes
+    else:
+        _options.add_options(parser)
+    return result
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    clashes = config.stash.get(STEPPED_ASIDE, None)
+    if clashes:
+        return (f"router harness: inactive, this project's conftest defines {', '.join(clashes)} itself "
+                "(for OGX's own tests, run them with `harness ogx run`)")
+    return None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if STEPPED_ASIDE in config.stash:
+        return
     config.addinivalue_line("markers", "no_contract_checks: do not check this test's responses against the spec")
     from .settings import configured_settings
     from .stack_session import StackSession

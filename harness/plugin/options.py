@@ -25,7 +25,9 @@ class Option:
 
     @property
     def dest(self) -> str:
-        return self.ini
+        # Not argparse's default ("stack_config"): a project that defines --stack-config itself (OGX's
+        # conftest does) would collide on the destination as soon as its conftest loads (see withdraw()).
+        return f"harness_{self.ini}"
 
 
 OPTIONS = (
@@ -75,6 +77,19 @@ def add_options(parser: pytest.Parser) -> None:
         group.addoption(option.flag, dest=option.dest, default=None,
                         help=f"{option.help} [env {option.env}; ini {option.ini}; default {option.default!r}]")
         parser.addini(option.ini, help=option.help, default=None)
+
+
+def clashing_flags(parser: pytest.Parser) -> list[str]:
+    """Our flags that another plugin or a conftest added too (reads pytest's parser internals: pytest has
+    no public way to ask which options exist)."""
+    ours = {option.flag for option in OPTIONS}
+    theirs = set()
+    for group in [getattr(parser, "_anonymous", None), *getattr(parser, "_groups", [])]:
+        if group is None or getattr(group, "name", None) == GROUP:
+            continue
+        for argument in getattr(group, "options", []):
+            theirs.update(argument.names())
+    return sorted(ours & theirs)
 
 
 def given(config: pytest.Config, option: Option) -> bool:

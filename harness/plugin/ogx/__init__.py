@@ -95,10 +95,10 @@ def _apply_ogx_options(config: pytest.Config) -> None:
     if config.getoption("--suite"):
         roots, suite_default = suites.suite(config.getoption("--suite"))
         config.stash[_ROOTS] = roots
-    name = config.getoption("setup") or os.environ.get("HARNESS_SETUP") or suite_default or DEFAULT_SETUP
+    name = config.getoption("harness_setup") or os.environ.get("HARNESS_SETUP") or suite_default or DEFAULT_SETUP
     setup = suites.setup(name)
     setup.harness_setup()  # refuse a setup the harness cannot replay now, at configure
-    config.option.setup = name
+    config.option.harness_setup = name
     for key, value in setup.env.items():
         os.environ.setdefault(key, str(value))
     for dest, value in setup.defaults.items():
@@ -125,10 +125,11 @@ def pytest_harness_configure(config: pytest.Config, settings: Any) -> Any:
     tests = config.stash[_TESTS]
     changes: dict[str, Any] = {"ogx_recordings": (tests.integration,)}
     here = Path(config.invocation_params.dir)
-    if config.getoption("harness_report_dir") is None and not os.environ.get("HARNESS_REPORT_DIR"):
+    from harness.plugin import options
+
+    if not options.given(config, options.BY_FLAG["--harness-report-dir"]):
         changes["report_dir"] = here / "reports"
-    if config.getoption("cassette_dir") is None and not os.environ.get("HARNESS_CASSETTE_DIR") \
-            and not config.getini("cassette_dir"):
+    if not options.given(config, options.BY_FLAG["--cassette-dir"]):
         changes["cassette_dir"] = here / "cassettes"  # replayed too if it exists; record modes write there
     return dataclasses.replace(settings, **changes)
 
