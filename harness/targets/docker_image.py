@@ -103,11 +103,15 @@ class ImageApp:
         return [part.format(config=config, port=port) for part in self.serve]
 
 
-IMAGE_APPS: dict[str, ImageApp] = {
-    # OGX refuses to serve without TLS unless told the address is local (it is: 127.0.0.1).
-    "ogx": ImageApp("ogx", ("ogx", "run", "{config}", "--port", "{port}", "--insecure")),
-    "llama-stack": ImageApp("llama_stack", ("llama", "stack", "run", "{config}", "--port", "{port}")),
-}
+def _image_app(name: str, module: str) -> ImageApp:
+    """The image serves with the profile's own command (the same one server mode and messages use)."""
+    from .profiles import PROFILES
+
+    profile = PROFILES[name]
+    return ImageApp(module, (profile.program, *profile.serve))
+
+
+IMAGE_APPS: dict[str, ImageApp] = {"ogx": _image_app("ogx", "ogx"), "llama-stack": _image_app("llama-stack", "llama_stack")}
 
 
 # OGX's vector_io provider loads tiktoken's cl100k_base at start-up; offline, tiktoken finds it in
