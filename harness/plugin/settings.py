@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Settings:
     replay_speed: str
     deviations_path: Path | None
     check_options: CheckOptions  # target is filled in once the app's version is known
+    reference: str | None = None  # --reference: a shipped reference's name or a file's absolute path; None: off
 
 
 def stacks_dir(config: pytest.Config) -> Path:
@@ -69,6 +71,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
     if speed not in SPEEDS:
         raise UsageError("--replay-speed: unknown speed", value=speed, allowed=", ".join(SPEEDS),
                          fix="use --replay-speed=instant (default) or --replay-speed=recorded")
+    reference = _reference(config)
     selection = parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=stacks_dir(config))
     if selection.mode == "server" and selection.port is not None:
         require_free(selection.port, selection.raw)  # before anything starts; the target checks again
@@ -82,8 +85,20 @@ def resolve_settings(config: pytest.Config) -> Settings:
         cassette_dir=_cassette_dir(config),
         replay_speed=speed,
         deviations_path=_deviations(config),
-        check_options=_check_options(config),
+        check_options=dataclasses.replace(_check_options(config), reference=reference),
+        reference=reference,
     )
+
+
+def _reference(config: pytest.Config) -> str | None:
+    """--reference, read (and so validated) now; a relative path is taken from the invocation directory."""
+    from harness.contract.reference import PROFILES, check_reference_option
+
+    raw = (o.resolve(config, o.BY_FLAG["--reference"]) or "").strip()
+    if raw and raw not in PROFILES and raw.lower() != "none" and not Path(raw).expanduser().is_absolute():
+        candidate = Path(config.invocation_params.dir) / raw
+        raw = str(candidate) if candidate.exists() else raw
+    return check_reference_option(raw or None)
 
 
 def _check_options(config: pytest.Config) -> CheckOptions:
