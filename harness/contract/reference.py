@@ -189,5 +189,6 @@ def check_reference_option(value: str | None) -> str | None:
         load_reference(value)
     except SpecError as error:
         raise SpecError(f"--reference: {error.message}", value=value if error.value is None else error.value,
-                        allowed=error.allowed, fix=error.fix) from None
+                        allowed=error.allowed,
+                        fix=f"{error.fix}; or use a shipped reference: --reference=openai|openresponses|none") from None
     return None if value.strip().lower() == NONE else value.strip()
