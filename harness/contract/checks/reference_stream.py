@@ -33,16 +33,19 @@ def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
         pointer = variants.get(payload.type) if payload.type else None
         if pointer is None:
             why = f"type {payload.type!r} is not one of its {len(variants)} event types" if payload.type else "no type"
-            bad.append((payload, why, _stream_pointer(match)))
+            bad.append((payload, why, _stream_pointer(match), ()))
             continue
         errors = reference.spec.validate(pointer, payload.value)
         if errors:
-            bad.append((payload, errors[0].render() + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""),
-                        errors[0].schema_location))
+            why = errors[0].render() + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
+            bad.append((payload, why, errors[0].schema_location, errors[0].details))
     if not bad:
         return
-    first, why, pointer = bad[0]
-    lines = [f"#{p.event.index} {p.type or '?'}: {w}" for p, w, _ in bad[:8]]
+    first, why, pointer, _ = bad[0]
+    lines = []
+    for p, w, _, details in bad[:8]:
+        lines.append(f"#{p.event.index} {p.type or '?'}: {w}")
+        lines.extend(f"    {d}" for d in details[:6])
     if len(bad) > 8:
         lines.append(f"… {len(bad)} events in all")
     more = f" ({len(bad)} events fail)" if len(bad) > 1 else ""
