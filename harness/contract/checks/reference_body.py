@@ -76,4 +76,5 @@ def reference_error_schema(ctx: CheckContext, exchange) -> None:
         name = pointer.rsplit("/", 1)[-1]
         raise reference_failure(ctx, "reference_error_schema",
                                 title_for(errors, f"the {response.status} error body ({name})"),
-                                errors[0].schema_location, schema_evidence(errors, MediaSpec("application/json", pointer, label=name)))
+                                errors[0].schema_location,
+                                schema_evidence(errors, MediaSpec("application/json", pointer, label=name)), noted=True)
