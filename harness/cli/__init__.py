@@ -14,6 +14,7 @@ COMMANDS = {
     "spec": "harness.cli.spec",
     "cassettes": "harness.cli.cassettes",
     "matrix": "harness.cli.matrix",
+    "ogx": "harness.cli.ogx",
     "compat": "harness.cli.compat",
 }
 

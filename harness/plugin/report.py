@@ -161,7 +161,9 @@ def summary_lines(outcomes: dict[tuple[str, str], Counter[str]], run: Any) -> li
 
 def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
                    exitstatus: int) -> Path:
-    report_dir = o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"])
+    from . import SETTINGS
+
+    report_dir = config.stash[SETTINGS].report_dir
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / f"harness-{_mode(config)}.md"
     path.write_text(render_markdown(config, outcomes, run, exitstatus))

@@ -32,6 +32,8 @@ class Settings:
     replay_speed: str
     deviations_path: Path | None
     check_options: CheckOptions  # target is filled in once the app's version is known
+    report_dir: Path = Path("reports")
+    ogx_recordings: tuple[Path, ...] = ()  # OGX's tests/integration folders whose recordings replay in place
     reference: str | None = None  # --reference: a shipped reference's name or a file's absolute path; None: off
 
 
@@ -57,7 +59,8 @@ def _deviations(config: pytest.Config) -> Path | None:
     if path.is_file():
         return path
     if o.resolve(config, option) == option.default:
-        return None  # the default file is optional
+        bundled = Path(__file__).resolve().parents[2] / "suites" / "deviations.yaml"
+        return bundled if bundled.is_file() else None  # the project has none: the harness's own for its targets
     from harness.core.errors import UsageError
 
     raise UsageError("--deviations: no such file", value=str(path), allowed="a YAML list of {check, operation, reason}",
@@ -78,7 +81,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
     return Settings(
         selection=selection,
         profile=get_profile(o.resolve(config, o.BY_FLAG["--stack-profile"]) or "ogx"),
-        setup=load_setup(o.resolve(config, o.BY_FLAG["--setup"]) or "", stacks_dir(config).parent / "setups"),
+        setup=_setup(config),
         startup_timeout=o.resolve_float(config, o.BY_FLAG["--stack-startup-timeout"]),
         spec_path=o.resolve_path(config, o.BY_FLAG["--spec"]),
         inference_mode=InferenceMode.parse(o.resolve(config, o.BY_FLAG["--inference-mode"]) or "replay"),
@@ -86,8 +89,26 @@ def resolve_settings(config: pytest.Config) -> Settings:
         replay_speed=speed,
         deviations_path=_deviations(config),
         check_options=dataclasses.replace(_check_options(config), reference=reference),
+        report_dir=o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"]),
         reference=reference,
     )
+
+
+def configured_settings(config: pytest.Config) -> Settings:
+    """The settings, then each ``pytest_harness_configure`` implementation's changes, in turn."""
+    settings = resolve_settings(config)
+    for implementation in reversed(config.pluginmanager.hook.pytest_harness_configure.get_hookimpls()):
+        arguments = {"config": config, "settings": settings}
+        changed = implementation.function(**{name: arguments[name] for name in implementation.argnames})
+        if changed is not None:
+            settings = changed
+    return settings
+
+
+def _setup(config: pytest.Config) -> Setup:
+    name = o.resolve(config, o.BY_FLAG["--setup"]) or ""
+    provided = config.pluginmanager.hook.pytest_harness_setup(config=config, name=name)
+    return provided if provided is not None else load_setup(name, stacks_dir(config).parent / "setups")
 
 
 def _reference(config: pytest.Config) -> str | None:

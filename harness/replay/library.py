@@ -52,6 +52,18 @@ class CassetteLibrary:
                 library._index(Entry(library.key_of(interaction), path, index, interaction, library.canonical_of(interaction)))
         return library
 
+    def index_foreign(self, interactions: list[tuple[Path, Interaction]]) -> int:
+        """Entries read where they lie in another tool's format (OGX's recordings): served, never
+        written. A cassette entry with the same key wins. Returns how many were added."""
+        added = 0
+        for file, interaction in interactions:
+            canonical = self.canonical_of(interaction)
+            if canonical.key in self._entries:
+                continue
+            self._index(Entry(canonical.key, file, 0, interaction, canonical))
+            added += 1
+        return added
+
     def files(self) -> list[Path]:
         if not self.root.is_dir():
             return []

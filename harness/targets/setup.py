@@ -34,7 +34,7 @@ class Setup(BaseModel):
 
     def app_env(self) -> dict[str, str]:
         """Variables the bundled stack configs read to register the setup's model."""
-        return {"HARNESS_SETUP_PROVIDER_MODEL": self.model}
+        return {"HARNESS_SETUP_PROVIDER_MODEL": self.model, "HARNESS_SETUP_PROVIDER_ID": self.provider}
 
     def upstream_from_env(self) -> tuple[str, str | None] | None:
         base_url = os.environ.get(self.upstream.base_url_env, "").strip()

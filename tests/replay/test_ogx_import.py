@@ -82,14 +82,18 @@ def test_the_committed_cassettes_are_what_the_importer_makes(imported):
         assert load(committed) == load(made), f"{committed} differs from a fresh import: re-run `harness cassettes import-ogx`"
 
 
-def test_a_file_that_is_not_an_ogx_recording_is_named(tmp_path):
+def test_a_file_that_is_not_an_ogx_recording_is_listed_and_the_rest_imported(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(OGX_RECORDINGS / "responses", src, ignore=lambda d, names: names[5:])
     (src / "zz-broken.json").write_text('{"test_id": "x", "request": {}}')
-    with pytest.raises(CassetteError) as caught:
-        import_ogx_recordings(src, tmp_path / "out")
-    assert "zz-broken.json is not an OGX recording" in caught.value.message
-    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.yaml"))
+    (src / "zz-truncated.json").write_text('{"test_id": "x", "request": {"url": "https://api.openai')
+    report = import_ogx_recordings(src, tmp_path / "out")
+    assert report.files_read == 7 and len(report.corpus.recordings) == 5
+    assert {(u.source.name, u.reason) for u in report.corpus.unreplayable} == {
+        ("zz-broken.json", "not an OGX recording (no request and response objects)"),
+        ("zz-truncated.json", "not valid JSON")}
+    assert "2 not replayable" not in report.render() and "1 not replayable: not valid JSON" in report.render()
+    assert list((tmp_path / "out").rglob("*.yaml"))
 
 
 def test_a_missing_source_directory_is_named(tmp_path):
