@@ -41,7 +41,7 @@ class _BeforeOtherPlugins:
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_contract_checks: do not check this test's responses against the spec")
-    from .settings import configured_settings, stacks_dir
+    from .settings import configured_settings
     from .stack_session import StackSession
 
     try:
@@ -50,8 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(error.render()) from None
     config.stash[SETTINGS] = settings
     config.stash[STACK_SESSION] = StackSession(settings.selection, settings.profile,
-                                               startup_timeout=settings.startup_timeout,
-                                               stacks_dir=stacks_dir(config))
+                                               startup_timeout=settings.startup_timeout)
     from . import checking, fixtures, inference, report, workers
 
     for module in (fixtures, inference, checking, report, workers):

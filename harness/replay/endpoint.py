@@ -47,6 +47,7 @@ class ReplayEndpoint:
         source: AnswerSource | None = None,
         host: str = "127.0.0.1",
         ogx_recordings: tuple[Path, ...] = (),
+        require_cassette_dir: bool = True,
     ) -> None:
         self.mode = InferenceMode.parse(mode)
         if speed not in SPEEDS:
@@ -58,7 +59,7 @@ class ReplayEndpoint:
         self.cassette_dir = Path(cassette_dir)
         self.upstream = require_upstream(upstream, self.mode.value) if self.mode.needs_upstream and source is None else upstream
         self.rules = MatchRules.load(rules).with_secrets([upstream.api_key if upstream else None])
-        self.library = self._load_library(bool(ogx_recordings))
+        self.library = self._load_library(bool(ogx_recordings) or not require_cassette_dir)
         self.ogx_corpus = self._index_ogx_recordings(ogx_recordings)
         self.source: AnswerSource = source or self._source_for_mode()
         self._models_source = UpstreamSource(self.upstream) if self.upstream and self.mode.needs_upstream else None

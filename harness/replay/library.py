@@ -1,9 +1,10 @@
 """Every cassette under one directory, indexed by the canonical request's key.
 
 Lookup is one dict access. Only a miss scans, and only the entries with the same method and path, to
-find the nearest recording for the error message. New recordings are kept in memory and written by
-``flush()``: under the file's lock it re-reads each target file, merges (another worker may have
-written it meanwhile) and replaces it atomically.
+find the nearest recording for the error message. New recordings are kept in memory until ``flush()``:
+under the file's lock it re-reads each target file, merges (another worker may have written it
+meanwhile) and replaces it atomically (temporary file, then ``os.replace``). The recorder flushes after
+every answer, so a stopped run keeps all it completed; the importer adds everything, then flushes once.
 """
 
 from __future__ import annotations

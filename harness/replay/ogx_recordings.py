@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from .interaction import Interaction
 from .rules import MatchRules
+from .sources import redacted_body
 
 RECORDINGS_DIR = "recordings"
 PREFERRED_HOST = "api.openai.com"
@@ -150,7 +151,7 @@ def _interaction(request: dict[str, Any], response: dict[str, Any], parts: Any, 
         uri=rules.redactor.uri(f"{parts.scheme}://{parts.netloc}{endpoint}"),
         request_body="" if method == "GET" else _stored(rules, body) if redact else json.dumps(body, ensure_ascii=False),
         status=status,
-        response_body=rules.redactor.text(text) if redact else text,
+        response_body=redacted_body(rules.redactor, content_type, text) if redact else text,
         request_headers={} if method == "GET" else {"content-type": ["application/json"]},
         response_headers={"content-type": [content_type]},
     )

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import httpx
 
+from harness.core.bundled import DEVIATIONS
+
 from harness.contract import (
     CheckOptions,
     CheckSession,
@@ -31,7 +33,7 @@ def _all_failures(spec, ogx_exchanges, deviations, options=OGX):
 
 
 def test_live_spec_findings_are_the_known_deviations(live_spec, ogx_exchanges):
-    deviations = Deviations.load(REPO / "suites" / "deviations.yaml")
+    deviations = Deviations.load(DEVIATIONS)
     failures = _all_failures(live_spec, ogx_exchanges, deviations)
     assert {f.check for f in failures} == {
         "spec_refs_resolve",
@@ -52,7 +54,7 @@ def test_live_spec_findings_are_the_known_deviations(live_spec, ogx_exchanges):
 
 
 def test_committed_spec_adds_the_error_schema_deviation(committed_spec, ogx_exchanges):
-    deviations = Deviations.load(REPO / "suites" / "deviations.yaml")
+    deviations = Deviations.load(DEVIATIONS)
     failures = _all_failures(committed_spec, ogx_exchanges, deviations)
     assert {f.check for f in failures} == {
         "error_schema",
@@ -64,7 +66,7 @@ def test_committed_spec_adds_the_error_schema_deviation(committed_spec, ogx_exch
 
 
 def test_every_declared_deviation_is_seen(live_spec, committed_spec, ogx_exchanges):
-    deviations = Deviations.load(REPO / "suites" / "deviations.yaml")
+    deviations = Deviations.load(DEVIATIONS)
     _all_failures(live_spec, ogx_exchanges, deviations)
     _all_failures(committed_spec, ogx_exchanges, deviations)
     for reference in ("openai", "openresponses"):  # the reference block: OGX's traffic judged by each oracle

@@ -24,11 +24,11 @@ from harness.targets.asgi_bridge import InProcessApp
 from harness.targets.base import RunningStack
 from tests.bugzoo.apps import conversations, things
 
-LIVE_SPEC = Path("/work/shared/specs/ogx-1.5.0-live-openapi.json")
+LIVE_SPEC = Path(__file__).resolve().parents[1] / "data" / "specs" / "ogx-1.5.0-live-openapi.json"
 
 
 @contextmanager
-def property_run(app_module, bug=None, *, examples=25, operations=("*",), reproduce=None):
+def property_run(app_module, bug=None, *, examples=25, operations=("*",), reproduce=None, deviations=None):
     app = InProcessApp(app_module.make_app(bug))
     app.start()
     sender = Sender(RunningStack(base_url="http://zoo.test", mode="library", profile="zoo", asgi_app=app))
@@ -37,7 +37,7 @@ def property_run(app_module, bug=None, *, examples=25, operations=("*",), reprod
         yield PropertyRun(
             settings=PropertySettings(examples, 0, True, tuple(operations), reproduce),
             generator=Generator.from_document(document), sender=sender, spec=ApiSpec.from_dict(document),
-            deviations=None, options=CheckOptions(), synthetic=True,
+            deviations=deviations, options=CheckOptions(), synthetic=True,
             command=lambda nodeid: f"pytest {shlex.quote(nodeid)} --stack-config=zoo",
         )
     finally:
@@ -94,6 +94,53 @@ def test_delete_semantics_bugs_are_found_by_the_stateful_run(bug, check):
         [family] = [f for f in families.selected() if f.name == "conversations"]
         replayed = families.run_family(family, "t.py::test_lifecycles")
     assert check in unexpected(replayed) and replayed.sent < outcome.sent
+
+
+def test_a_declared_finding_is_expected_and_not_shrunk():
+    """Declared in the deviations file, the seeded bug is an expected finding: the run does not fail, and
+    hypothesis is not asked to shrink it (only blocking findings are raised), so the run sends exactly the
+    requests the clean app gets for the same seed: none spent on shrinking."""
+    from harness.contract import Deviations
+
+    declared = Deviations.from_list([{"check": "get_after_delete", "operation": "GET /v1/conversations/{conversation_id}",
+                                      "status": "200", "reason": "seeded by the zoo: GET after delete answers 200"}])
+
+    def lifecycle(bug, deviations=None):
+        with property_run(conversations, bug, examples=10, deviations=deviations) as run:
+            families = Families(run)
+            [family] = [f for f in families.selected() if f.name == "conversations"]
+            return families.run_family(family, "t.py::test_lifecycles")
+
+    expected, clean, undeclared = lifecycle("get_after_delete_200", declared), lifecycle(None), lifecycle("get_after_delete_200")
+    assert "get_after_delete" in unexpected(undeclared) and undeclared.minimal  # shrunk when undeclared
+    assert not expected.failed and not expected.minimal and not expected.notes, expected.summary()
+    [(key, tally)] = expected.declared()
+    assert key[:3] == ("get_after_delete", "GET /v1/conversations/{conversation_id}", "expected")
+    assert tally.failure.expected_reason == "seeded by the zoo: GET after delete answers 200" and tally.count == expected.deleted
+    assert expected.deleted and expected.sent == clean.sent != undeclared.sent
+    assert clean.declared() == []
+
+
+def test_an_expected_failure_names_each_declared_finding_with_its_reason():
+    from harness.core.failure import CheckFailure, Severity
+    from harness.plugin.property_based.outcome import Outcome
+    from harness.plugin.property_based.report import render_expected
+
+    outcome = Outcome("positive GET /v1/admin/tools")
+    exchange = Exchange(Request("GET", "http://x/v1/admin/tools"), Response(500, {}, b"{}"))
+    declared = CheckFailure(check="not_a_server_error", title="server error 500 from GET http://x/v1/admin/tools",
+                            severity=Severity.ERROR, operation="GET /v1/admin/tools", status=500)
+    declared.expected_reason = "Every call answers 500. The log shows KeyError: <Api.tool_groups>."
+    warning = CheckFailure(check="sse_event_field", title="no event: lines", severity=Severity.WARNING,
+                           operation="GET /v1/admin/tools")
+    warning.expected_reason = "declared, but only a warning"
+    outcome.record(exchange, [declared, warning])
+    outcome.record(exchange, [declared])
+    assert [key[0] for key, _ in outcome.declared()] == ["not_a_server_error"]  # a declared warning fails nothing
+    assert render_expected(outcome) == (
+        "positive GET /v1/admin/tools: 1 declared deviation(s), expected failures (2 requests)\n"
+        "  not_a_server_error ×2 (5xx, GET /v1/admin/tools): server error 500 from GET http://x/v1/admin/tools\n"
+        "    declared: Every call answers 500.")
 
 
 @pytest.mark.parametrize("app_module", [things, conversations], ids=["things", "conversations"])
@@ -192,6 +239,26 @@ def test_created_ids_come_from_objects_lists_and_response_streams(live):
     assert created_ids(responses, exchange(b'{"id": "resp_3"}', status=400)) == []
 
 
+def test_a_create_that_asked_not_to_be_stored_made_nothing_to_fetch(live):
+    """OpenAI's ``"store": false``: the app is right to answer 404 for it later, so it is no resource of
+    the lifecycle run — when the create's body declares ``store``; elsewhere the key means nothing."""
+    [responses] = [f for f in resource_families(ApiSpec.from_dict(live)) if f.name == "responses"]
+
+    def created(request_body: bytes, **kwargs):
+        exchange = Exchange(Request("POST", "http://x/v1/responses", body=request_body),
+                            Response(200, {"content-type": "application/json"}, b'{"id": "resp_1", "store": false}'))
+        return created_ids(responses, exchange, **kwargs)
+
+    assert created(b'{"input": "hi", "store": false}', store_flag=True) == []
+    assert created(b'{"input": "hi", "store": true}', store_flag=True) == ["resp_1"]
+    assert created(b'{"input": "hi"}', store_flag=True) == ["resp_1"]
+    assert created(b'\xff not json', store_flag=True) == ["resp_1"]
+    assert created(b'{"input": "hi", "store": false}') == ["resp_1"]  # an operation without `store`
+    generator = Generator.from_document(live)
+    assert "store" in generator.body_properties(generator.operation("POST /v1/responses"))
+    assert "store" not in generator.body_properties(generator.operation("POST /v1/conversations"))
+
+
 def test_outcome_kinds():
     with property_run(things, "undocumented_status", examples=5) as run:
         outcome = run.run_operation("GET /v1/things/{thing_id}", "positive", "t.py::t")
@@ -241,3 +308,25 @@ def test_a_type_change_of_a_multipart_string_part_is_not_a_finding():
     assert _unobservable_on_the_wire(case("multipart/form-data", mutation(("type",), "integer"))) is None
     assert _unobservable_on_the_wire(case("multipart/form-data", mutation(("required",), None))) is None
     assert _unobservable_on_the_wire(case("multipart/form-data")) is None
+
+
+def test_generation_draws_no_constants_from_the_harness_source(tmp_path, monkeypatch):
+    """Hypothesis would draw some values from the literals of local modules (the harness's own source,
+    an editable install; here a module of the test's own), so a seed's requests would change with every
+    edit of the harness. Switched off inside the block only, and restored after."""
+    import importlib
+
+    from hypothesis.internal.conjecture.providers import HypothesisProvider
+
+    from harness.plugin.property_based.constants import without_local_constants
+
+    (tmp_path / "harness_literals.py").write_text('MARK = "harness-literal-7301"\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("harness_literals")  # loaded now, as the harness's modules are during a run
+    literal = "harness-literal-7301"
+    assert literal in HypothesisProvider(None)._local_constants.strings  # what hypothesis does by default
+    with without_local_constants() as switched_off:
+        assert switched_off
+        pool = HypothesisProvider(None)._local_constants
+        assert not (pool.strings or pool.integers or pool.floats or pool.bytes)
+    assert literal in HypothesisProvider(None)._local_constants.strings

@@ -12,7 +12,9 @@ Fixture ``generated`` (function scope) runs generated requests for the test that
     generated.lifecycle(family)   create → get → list → delete → get, as a hypothesis state machine
 
 Each call fails (or skips, saying why) the current test or subtest; a failure shows each blocking finding
-at the minimal example hypothesis found, with the pytest command that replays exactly that example.
+at the minimal example hypothesis found, with the pytest command that replays exactly that example. A
+run whose only error-severity findings are declared deviations is an expected failure (xfail) naming
+each with its reason; hypothesis is never asked to shrink a declared finding.
 Each distinct finding (at its minimal example) goes to the plugin's contract run, so the run's
 report holds every finding. Registered from ``harness.plugin`` (``pytest_plugins``); heavy imports
 (schemathesis, hypothesis) happen only when a test asks for ``generated``."""

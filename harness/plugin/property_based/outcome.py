@@ -66,6 +66,12 @@ class Outcome:
             tally = self.findings.setdefault(key, Tally(failure, exchange))
             tally.count += 1
 
+    def declared(self) -> list[tuple[tuple[str, str | None, str, str], Tally]]:
+        """The findings at error severity that a deviation declares (without it they would fail the run),
+        as (check, operation, kind, status class) → tally, in report order."""
+        return [(key, tally) for key, tally in sorted(self.findings.items(), key=_order)
+                if tally.failure.expected_reason and tally.failure.severity is Severity.ERROR]
+
     @property
     def failed(self) -> bool:
         return bool(self.minimal) or self.error is not None or any(

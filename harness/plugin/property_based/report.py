@@ -37,6 +37,24 @@ def render_failure(outcome: Outcome, settings: Any) -> str:
     return "\n\n".join(parts)
 
 
+def render_expected(outcome: Outcome) -> str:
+    """The xfail reason of a run whose only error-severity findings are declared deviations: each one,
+    with the reason the deviations file gives (its first sentence)."""
+    declared = outcome.declared()
+    lines = [f"{outcome.label}: {len(declared)} declared deviation(s), expected failures ({outcome.sent} requests)"]
+    for (check, operation, _, status), tally in declared:
+        lines.append(f"  {check} ×{tally.count} ({status}, {operation}): {tally.failure.title}\n"
+                     f"    declared: {_first_sentence(tally.failure.expected_reason or '')}")
+    return "\n".join(lines)
+
+
+def _first_sentence(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    cut = text.find(". ")
+    text = text[:cut + 1] if 0 < cut < limit else text
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def digest(run: Any) -> dict[str, Any]:
     """What the end-of-session summary says about ``run``, as plain data: pytest-xdist's workers send it
     to the controller, which adds the parts up (:func:`merge`) and prints them once."""

@@ -6,7 +6,9 @@ to a minimal example; negative cases also get ``negative_data_rejected``.
 Each distinct blocking finding is raised as its own exception type (one per set of check names), so
 hypothesis shrinks every distinct bug separately instead of stopping at the first. What it shrank to is
 reported with the exact command that replays it: the pytest node, the options of this run, the
-operation and hypothesis's example blob (``--property-reproduce``)."""
+operation and hypothesis's example blob (``--property-reproduce``). Hypothesis draws no constants from
+the harness's own source while it runs (:mod:`.constants`), so a seed gives the same requests whatever the
+harness's code or plugins."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from harness.core.exchange import Exchange
 from harness.core.failure import CheckFailure
 
 from .checks import NegativeExample
+from .constants import UNAVAILABLE, without_local_constants
 from .generation import Generator
 from .outcome import Minimal, Outcome, blocking
 from .sending import Sender, Unsendable
@@ -170,7 +173,10 @@ class PropertyRun:
         from hypothesis.errors import DidNotReproduce, Unsatisfiable  # noqa: PLC0415
 
         try:
-            test()
+            with without_local_constants() as independent:
+                if not independent:
+                    outcome.notes.append(UNAVAILABLE)
+                test()
         except Unsatisfiable as error:
             if negative and outcome.sent == 0:
                 outcome.skipped = ("no negative data: schemathesis finds nothing in this operation it can make "

@@ -5,7 +5,10 @@ second DELETE. Every exchange also gets the response checks.
 
 A family below another (``/v1/conversations/{conversation_id}/items``) gets one parent, made once per
 session from the first generated create body that succeeds; so does a family a create body refers to
-by id (``POST /v1/vector_stores/{id}/files`` names a ``file_id``: it gets a file)."""
+by id (``POST /v1/vector_stores/{id}/files`` names a ``file_id``: it gets a file).
+
+A create whose body asks not to keep what it makes (OpenAI's ``"store": false``, on an operation whose
+body declares ``store``) creates nothing to fetch, list or delete: the app is right to answer 404 later."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from harness.contract.runner import run_checks
 from harness.core.exchange import Exchange
 
 from .checks import Lifecycle
+from .constants import without_local_constants
 from .outcome import Outcome, blocking
 from .runner import PropertyRun, raise_finding
 
@@ -114,7 +118,7 @@ class Families:
         def created(case: Any) -> bool:
             exchange = self.send_create(family, case, fixed, refused)
             statuses.append(exchange.response.status)
-            made.extend(created_ids(family, exchange))
+            made.extend(self.made(family, exchange))
             return bool(made)
 
         from hypothesis import find  # noqa: PLC0415
@@ -123,8 +127,9 @@ class Families:
         refused = Outcome(f"provision {family.name}")
         strategy = self.run.generator.strategy(self.run.generator.operation(family.create.key), "positive")
         try:
-            find(strategy, created, settings=self.run.hypothesis_settings(
-                max_examples=PROVISION_TRIES, phases=_generate_only(), derandomize=True))
+            with without_local_constants():
+                find(strategy, created, settings=self.run.hypothesis_settings(
+                    max_examples=PROVISION_TRIES, phases=_generate_only(), derandomize=True))
         except NoSuchExample:
             pass
         if not made:
@@ -138,6 +143,11 @@ class Families:
         return made[0]
 
     # -- requests --------------------------------------------------------------------------------------
+
+    def made(self, family: ResourceFamily, exchange: Exchange) -> list[str]:
+        """The ids a create made that the app should keep (none when the request said ``store: false``)."""
+        declares_store = "store" in self.run.generator.body_properties(self.run.generator.operation(family.create.key))
+        return created_ids(family, exchange, store_flag=declares_store)
 
     def send_create(self, family: ResourceFamily, case: Any, fixed: dict[str, str], outcome: Outcome) -> Exchange:
         """Send a generated create (parents and references filled in), checked and recorded."""
@@ -181,11 +191,14 @@ def _generate_only() -> tuple[Any, ...]:
     return (Phase.generate,)
 
 
-def created_ids(family: ResourceFamily, exchange: Exchange) -> list[str]:
+def created_ids(family: ResourceFamily, exchange: Exchange, *, store_flag: bool = False) -> list[str]:
     """The ids a successful create answered with: the object's id, the items of a list, or the
-    ``response`` of a Responses stream."""
+    ``response`` of a Responses stream. With ``store_flag`` (the create's body declares ``store``), a
+    request that said ``"store": false`` kept nothing: no ids."""
     response = exchange.response
     if not 200 <= response.status < 300:
+        return []
+    if store_flag and _asked_not_to_store(exchange):
         return []
     fields = tuple(dict.fromkeys((family.id_param, "id")))
     if response.content_type == "text/event-stream":
@@ -204,6 +217,14 @@ def created_ids(family: ResourceFamily, exchange: Exchange) -> list[str]:
     items = body.get("data") if isinstance(body.get("data"), list) else []
     return [i for i in (next((item.get(f) for f in fields if isinstance(item, dict) and isinstance(item.get(f), str)), None)
                         for item in items) if i]
+
+
+def _asked_not_to_store(exchange: Exchange) -> bool:
+    try:
+        body = json.loads(exchange.request.body or b"null")
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("store") is False
 
 
 @dataclass(frozen=True)
@@ -240,7 +261,7 @@ class FamilyMachine:
             @rule(target=created, case=create_strategy)
             def create(self, case: Any) -> Handle:
                 exchange = families.send_create(family, case, fixed, outcome)
-                new = [i for i in created_ids(family, exchange) if i not in self.alive]
+                new = [i for i in families.made(family, exchange) if i not in self.alive]
                 self.alive.update(new)
                 outcome.created += len(new)
                 for item_id in new:

@@ -1,7 +1,8 @@
 """The ``generated`` fixture's object: runs one operation (or family) for the current test, hands one
 finding per distinct kind to the plugin's contract run (so the run's report holds every finding),
-and turns the outcome into a pass, a skip with its reason, or a failure that shows each blocking finding
-at its minimal example with the command that replays it."""
+and turns the outcome into a failure that shows each blocking finding at its minimal example with the
+command that replays it, a skip with its reason, an expected failure (xfail) naming each finding the
+deviations file declares, or a pass."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from .outcome import Outcome
-from .report import render_failure
+from .report import render_expected, render_failure
 
 
 class Generated:
@@ -51,4 +52,6 @@ class Generated:
             pytest.fail(render_failure(outcome, self.run.settings), pytrace=False)
         if outcome.skipped:
             pytest.skip(outcome.skipped)
+        if outcome.declared():  # it would fail but for the deviations file: say so, as an expected failure
+            pytest.xfail(render_expected(outcome))
         return outcome
