@@ -34,6 +34,7 @@ _EXPORTS = {
     "check_exchange": ("harness.contract", "check_exchange"),
     "checks": ("harness.core.registry", "checks"),
     "load_api_spec": ("harness.contract", "load_api_spec"),
+    "load_reference": ("harness.contract", "load_reference"),
     "load_spec": ("harness.spectools", "load_spec"),
     "parse_sse": ("harness.contract", "parse_sse"),
     "spec_diff": ("harness.spectools", "diff"),

@@ -16,6 +16,7 @@ COMMANDS = {
     "cassettes": "harness.cli.cassettes",
     "matrix": "harness.cli.matrix",
     "ogx": "harness.cli.ogx",
+    "compat": "harness.cli.compat",
 }
 
 EXIT_BAD_INPUT = 2

@@ -6,6 +6,7 @@ bytes, Responses-stream grammar, delete semantics and error formats. Imports onl
                               options=CheckOptions(target="ogx-1.5.0"))
     failures += verify_deletion(client, spec, collection_path="/v1/conversations", item_id="conv_1")
     spec.spec_failures()                                    # once per run: dangling $refs, invalid schemas
+    check_exchange(spec, exchange, options=CheckOptions(reference="openai"))  # and against OpenAI's API
 """
 
 from . import checks as _checks  # noqa: F401 - registers every check
@@ -14,6 +15,7 @@ from .deletion import DeletionScenario, averify_deletion, verify_deletion
 from .deviations import Deviation, Deviations
 from .families import ResourceFamily, resource_families
 from .options import CheckOptions
+from .reference import Reference, load_reference
 from .runner import check_exchange
 from .checks.errors import mixed_across_parts
 from .session import CheckSession, ErrorSample
@@ -32,6 +34,7 @@ __all__ = [
     "ErrorSample",
     "MediaSpec",
     "Operation",
+    "Reference",
     "ResourceFamily",
     "ResponseSpec",
     "SchemaError",
@@ -44,6 +47,7 @@ __all__ = [
     "check_exchange",
     "exchange_from_httpx",
     "load_api_spec",
+    "load_reference",
     "mixed_across_parts",
     "parse_sse",
     "resource_families",

@@ -54,6 +54,8 @@ class CheckContext:
     session: CheckSession
     exchange: Exchange | None = None
     operation: Operation | None = None
+    reference: Any = None  # the Reference oracle (reference.py), when one is on
+    reference_match: Any = None  # the reference's operation for this exchange, when it defines the route
 
     @property
     def declared(self) -> ResponseSpec | None:

@@ -23,6 +23,9 @@ class CheckOptions:
     terminal_events       event types that end a Responses stream.
     max_list_pages        how many pages of a paginated list the delete check follows.
     skip                  check names not to run.
+    reference             the reference oracle to judge every exchange by as well as the app's own spec:
+                          "openai", "openresponses", a path to an OpenAPI file, or None (default: off;
+                          the pytest plugin's --reference defaults to "openai").
     """
 
     missing_event_field: str = "warning"
@@ -31,6 +34,7 @@ class CheckOptions:
     terminal_events: tuple[str, ...] = TERMINAL_EVENTS
     max_list_pages: int = 50
     skip: frozenset[str] = field(default_factory=frozenset)
+    reference: str | None = None
 
     def __post_init__(self) -> None:
         if self.missing_event_field not in LEVELS:
@@ -60,6 +64,13 @@ class CheckOptions:
                 value=self.skip,
                 allowed="e.g. frozenset({'sse_event_field'})",
                 fix=f"wrap it: skip=frozenset({{{self.skip!r}}})",
+            )
+        if self.reference is not None and not (isinstance(self.reference, str) and self.reference.strip()):
+            raise UsageError(
+                "bad value for CheckOptions.reference",
+                value=self.reference,
+                allowed="openai, openresponses, a path to an OpenAPI file, or None",
+                fix='pass e.g. reference="openai", or None to judge by the app\'s own spec only',
             )
         object.__setattr__(self, "skip", frozenset(self.skip))
         object.__setattr__(self, "terminal_events", tuple(self.terminal_events))

@@ -3,8 +3,10 @@ when the body is an SSE stream."""
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from typing import Any
+from urllib.parse import urlsplit
 
 from harness.core.exchange import Exchange
 from harness.core.failure import CheckFailure, Evidence
@@ -13,10 +15,14 @@ from harness.core.registry import checks
 from .context import CheckContext, StreamView
 from .deviations import Deviations
 from .options import CheckOptions
+from .reference import load_reference
 from .session import CheckSession
 from .spec import ApiSpec
 
 SSE = "text/event-stream"
+OWN_SPEC = "differs from its own spec: "
+OWN_SPEC_CHECKS = frozenset({"status_code_declared", "content_type_declared", "response_schema", "error_schema",
+                             "sse_event_schema"})
 
 
 def check_exchange(
@@ -40,12 +46,33 @@ def check_exchange(
     if operation is None:
         operation = spec.find_operation(exchange.request.method, exchange.request.url)
     ctx = CheckContext(spec, options, session, exchange, operation)
+    _consult_reference(ctx)
     failures = run_checks(ctx, exchange, "response")
     if exchange.response.content_type == SSE:
         failures += run_checks(ctx, StreamView.from_body(exchange.response.body), "stream")
+    if ctx.reference is not None:
+        failures = [_own_spec(f) for f in failures]
     if deviations is not None:
         deviations.apply(failures, options.target)
     return failures
+
+
+def _consult_reference(ctx: CheckContext) -> None:
+    """Find the reference's operation for the exchange; a route the reference lacks is only counted."""
+    ctx.reference = load_reference(ctx.options.reference) if ctx.options.reference else None
+    if ctx.reference is None:
+        return
+    request = ctx.exchange.request
+    ctx.reference_match = ctx.reference.match(request.method, request.url)
+    route = ctx.operation_key or f"{request.method.upper()} {urlsplit(request.url).path}"
+    ctx.session.reference_routes[(route, ctx.reference_match.key if ctx.reference_match else "")] += 1
+
+
+def _own_spec(failure: CheckFailure) -> CheckFailure:
+    """With a reference on, say which oracle a schema finding comes from."""
+    if failure.check not in OWN_SPEC_CHECKS or failure.title.startswith(OWN_SPEC):
+        return failure
+    return dataclasses.replace(failure, title=OWN_SPEC + failure.title)
 
 
 def run_checks(ctx: CheckContext, subject: Any, kind: str) -> list[CheckFailure]:

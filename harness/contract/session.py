@@ -22,6 +22,8 @@ class CheckSession:
     error_shapes: dict[str, ErrorSample] = field(default_factory=dict)
     reported_shape_pairs: set[frozenset[str]] = field(default_factory=set)
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (check, reason) → times
+    # (route, the reference's operation key or "" when the reference lacks the route) → exchanges
+    reference_routes: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def skip(self, check: str, reason: str) -> None:
         self.skipped[(check, reason)] += 1

@@ -10,7 +10,8 @@ from harness.core.errors import HarnessError
 
 from . import options as _options
 
-pytest_plugins = ["harness.plugin.property_based"]  # property-based run: options, fixture `generated`
+pytest_plugins = ["harness.plugin.property_based",  # property-based run: options, fixture `generated`
+                  "harness.plugin.property_based.reference_generation"]  # fixture `reference_generated`
 
 SETTINGS = pytest.StashKey["object"]()
 STACK_SESSION = pytest.StashKey["object"]()

@@ -8,7 +8,7 @@ report and shown in the test's output."""
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ class ContractRun:
     exchanges_unchecked: int = 0
     skipped_lines: list[str] | None = None  # merged from xdist workers; else the spec session's
     across_workers: list[Finding] = field(default_factory=list)  # found by comparing xdist workers' observations
+    merged_reference_routes: Any = None  # the workers' reference coverage added up (xdist controller)
     _current: str | None = None
     _pending: dict[str | None, list[Exchange]] = field(default_factory=lambda: defaultdict(list))
     _tests_begun: set[str] = field(default_factory=set)  # every test that ran with this run
@@ -113,7 +114,8 @@ class ContractRun:
                 "library_hint": self.library_hint,
                 "checked": self.exchanges_checked, "unchecked": self.exchanges_unchecked,
                 "tests": sorted(self._tests_begun), "used_deviations": used, "target": self.options.target,
-                "skipped": self.skipped_report()}
+                "skipped": self.skipped_report(),
+                "reference_routes": [[*key, n] for key, n in session.reference_routes.items()] if session else []}
 
     @classmethod
     def merged(cls, config: pytest.Config, parts: list[dict[str, Any]]) -> "ContractRun":
@@ -141,6 +143,9 @@ class ContractRun:
             if deviations is not None:
                 deviations.mark_used(part["used_deviations"])
             run.skipped_lines += [line for line in part["skipped"] if line not in run.skipped_lines]
+            run.merged_reference_routes = run.merged_reference_routes or Counter()
+            for route, covered, n in part.get("reference_routes", []):
+                run.merged_reference_routes[(route, covered)] += n
         run._compare_error_formats(parts)
         return run
 
@@ -160,6 +165,12 @@ class ContractRun:
         self.across_workers = [Finding(None, failure, where="tests on different pytest-xdist workers")
                                for failure in failures]
         self.findings += self.across_workers
+
+    def reference_routes(self) -> Any:
+        """(route, the reference's operation or "") → exchanges, for the compatibility report."""
+        if self.merged_reference_routes is not None:
+            return self.merged_reference_routes
+        return self.spec.session.reference_routes if hasattr(self.spec, "session") else Counter()
 
     def unused_deviations(self) -> list[Any]:
         """Declared deviations for this target that nothing in the run matched (stale entries?)."""

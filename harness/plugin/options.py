@@ -67,6 +67,9 @@ OPTIONS = (
            "where the Markdown report (harness-<mode>.md) and JUnit XML (junit-<mode>.xml) go"),
     Option("--missing-event-field", "HARNESS_MISSING_EVENT_FIELD", "missing_event_field", "warning",
            "how an SSE event without an `event:` line is reported: warning, error or off"),
+    Option("--reference", "HARNESS_REFERENCE", "reference", "openai",
+           "the reference oracle every exchange on a route it defines is also checked against: openai, "
+           "openresponses, none, or a path to an OpenAPI 3.x file"),
 )
 BY_FLAG = {option.flag: option for option in OPTIONS}
 

@@ -167,6 +167,11 @@ def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counte
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / f"harness-{_mode(config)}.md"
     path.write_text(render_markdown(config, outcomes, run, exitstatus))
+    compat = compat_results(config, run)
+    if compat is not None:
+        from harness.contract.compat import write_compat
+
+        write_compat(report_dir / f"compat-{_mode(config)}.json", compat)  # for `harness compat`
     return path
 
 
@@ -211,6 +216,7 @@ def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Count
             where = ", ".join(f"`{t}`" for t in tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
             lines += [f"#### {finding.failure.check}: {finding.failure.title}", "",
                       f"Seen in: {where or finding.where or 'the spec document'}", "", "```", finding.failure.render(), "```", ""]
+    lines += ["", *compat_section(config, run)]
     if run.deviations is not None:
         unused = run.unused_deviations()
         lines += ["", f"## Deviations declared for {run.options.target} but not seen in this run: {len(unused)}", ""]
@@ -225,6 +231,27 @@ def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Count
     if skipped:
         lines += ["", "## Checks that could not run", ""] + [f"- {line}" for line in skipped]
     return "\n".join(lines) + "\n"
+
+
+def compat_results(config: pytest.Config, run: Any) -> dict | None:
+    """Per route and reference check, the run's findings and exchanges (None when no reference was on)."""
+    from . import SETTINGS
+
+    reference = getattr(config.stash[SETTINGS], "reference", None)
+    if run is None or reference is None or not hasattr(run, "reference_routes"):
+        return None
+    from harness.contract.compat import compat_data
+    from harness.contract.reference import load_reference
+
+    return compat_data(load_reference(reference).label, run.reference_routes(), [f.failure for f in run.findings])
+
+
+def compat_section(config: pytest.Config, run: Any) -> list[str]:
+    """The Markdown report's compatibility section (the same table `harness compat` prints)."""
+    from harness.contract.compat import render_compat
+
+    data = compat_results(config, run)
+    return render_compat(data) if data is not None else []
 
 
 def _deduplicated(findings: list[Any]) -> list[tuple[Any, list[str]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class Settings:
     cassette_dir_required: bool = True  # False for the default directory, which a project need not have
     match_rules: Path | None = None  # None: the bundled rules
     ogx_recordings: tuple[Path, ...] = ()  # OGX's tests/integration folders whose recordings replay in place
+    reference: str | None = None  # --reference: a shipped reference's name or a file's absolute path; None: off
 
 
 def stacks_search(config: pytest.Config) -> tuple[Path, ...]:
@@ -130,6 +132,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
     if speed not in SPEEDS:
         raise UsageError("--replay-speed: unknown speed", value=speed, allowed=", ".join(SPEEDS),
                          fix="use --replay-speed=instant (default) or --replay-speed=recorded")
+    reference = _reference(config)
     selection = select(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", search=stacks_search(config))
     inference_mode = InferenceMode.parse(o.resolve(config, o.BY_FLAG["--inference-mode"]) or "replay")
     cassette_dir, cassette_dir_required = _cassette_dir(config, inference_mode)
@@ -145,8 +148,9 @@ def resolve_settings(config: pytest.Config) -> Settings:
         match_rules=_match_rules(config),
         replay_speed=speed,
         deviations_path=_deviations(config),
-        check_options=_check_options(config),
+        check_options=dataclasses.replace(_check_options(config), reference=reference),
         report_dir=o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"]),
+        reference=reference,
     )
 
 
@@ -165,6 +169,17 @@ def _setup(config: pytest.Config) -> Setup:
     name = o.resolve(config, o.BY_FLAG["--setup"]) or ""
     provided = config.pluginmanager.hook.pytest_harness_setup(config=config, name=name)
     return provided if provided is not None else load_setup(name, (o.resolve_rooted(config, o.BY_FLAG["--setups-dir"]),))
+
+
+def _reference(config: pytest.Config) -> str | None:
+    """--reference, read (and so validated) now; a relative path is taken from the invocation directory."""
+    from harness.contract.reference import PROFILES, check_reference_option
+
+    raw = (o.resolve(config, o.BY_FLAG["--reference"]) or "").strip()
+    if raw and raw not in PROFILES and raw.lower() != "none" and not Path(raw).expanduser().is_absolute():
+        candidate = Path(config.invocation_params.dir) / raw
+        raw = str(candidate) if candidate.exists() else raw
+    return check_reference_option(raw or None)
 
 
 def _check_options(config: pytest.Config) -> CheckOptions:

@@ -16,7 +16,7 @@ SEEDED = [(name, bug) for name, module in APPS.items() for bug in module.BUGS]
 def test_seeded_bug_is_caught(app_name, bug, zoo_ledger):
     module = APPS[app_name]
     expected = module.BUGS[bug]
-    failures = run(module.make_app(bug), module.spec(), module.exercise)
+    failures = run(module.make_app(bug), module.spec(), module.exercise, getattr(module, "OPTIONS", None))
     hits = [f for f in failures if f.check == expected.check and expected.fragment in f.render()]
     caught = bool(hits) and all(f.severity is Severity.ERROR for f in hits)
     (zoo_ledger.caught if caught else zoo_ledger.missed).append(f"{app_name}/{bug}")
@@ -33,6 +33,6 @@ def test_seeded_bug_is_caught(app_name, bug, zoo_ledger):
 @pytest.mark.parametrize("app_name", sorted(APPS))
 def test_clean_app_raises_nothing(app_name, zoo_ledger):
     module = APPS[app_name]
-    failures = run(module.make_app(None), module.spec(), module.exercise)
+    failures = run(module.make_app(None), module.spec(), module.exercise, getattr(module, "OPTIONS", None))
     zoo_ledger.clean_findings[app_name] = len(failures)
     assert failures == [], "\n\n".join(f.render() for f in failures)

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from harness.contract import ApiSpec, CheckSession, check_exchange, exchange_from_httpx
+from harness.contract import ApiSpec, CheckOptions, CheckSession, check_exchange, exchange_from_httpx
 from harness.core.failure import CheckFailure
 
 BASE_URL = "http://zoo.test"
@@ -29,29 +29,31 @@ class SeededBug:
 class Driver:
     """Sends requests to an ASGI app in-process and checks every response against the spec."""
 
-    def __init__(self, client: httpx.AsyncClient, spec: ApiSpec) -> None:
+    def __init__(self, client: httpx.AsyncClient, spec: ApiSpec, options: CheckOptions | None = None) -> None:
         self.client = client
         self.spec = spec
+        self.options = options
         self.session = CheckSession()
         self.failures: list[CheckFailure] = []
 
     async def send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         response = await self.client.request(method, path, **kwargs)
         await response.aread()
-        self.failures += check_exchange(self.spec, exchange_from_httpx(response), session=self.session)
+        self.failures += check_exchange(self.spec, exchange_from_httpx(response), session=self.session,
+                                        options=self.options)
         return response
 
 
 Exercise = Callable[[Driver], Awaitable[None]]
 
 
-def run(app: Any, spec: ApiSpec, exercise: Exercise) -> list[CheckFailure]:
-    """Drive ``app`` through ``exercise``; every finding of every check."""
+def run(app: Any, spec: ApiSpec, exercise: Exercise, options: CheckOptions | None = None) -> list[CheckFailure]:
+    """Drive ``app`` through ``exercise``; every finding of every check (``options``: e.g. a reference)."""
 
     async def go() -> list[CheckFailure]:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
-            driver = Driver(client, spec)
+            driver = Driver(client, spec, options)
             await exercise(driver)
             return driver.failures
 

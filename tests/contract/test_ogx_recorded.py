@@ -3,6 +3,8 @@ real deviations with evidence, and suites/deviations.yaml declares each one (and
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import httpx
@@ -21,12 +23,12 @@ REPO = Path(__file__).resolve().parents[2]
 OGX = CheckOptions(target="ogx-1.5.0")
 
 
-def _all_failures(spec, ogx_exchanges, deviations):
+def _all_failures(spec, ogx_exchanges, deviations, options=OGX):
     session = CheckSession()
     failures = list(spec.spec_failures())
     deviations.apply(failures, OGX.target)
     for exchange in ogx_exchanges.values():
-        failures += check_exchange(spec, exchange, deviations=deviations, options=OGX, session=session)
+        failures += check_exchange(spec, exchange, deviations=deviations, options=options, session=session)
     return failures
 
 
@@ -67,6 +69,8 @@ def test_every_declared_deviation_is_seen(live_spec, committed_spec, ogx_exchang
     deviations = Deviations.load(DEVIATIONS)
     _all_failures(live_spec, ogx_exchanges, deviations)
     _all_failures(committed_spec, ogx_exchanges, deviations)
+    for reference in ("openai", "openresponses"):  # the reference block: OGX's traffic judged by each oracle
+        _all_failures(live_spec, ogx_exchanges, deviations, dataclasses.replace(OGX, reference=reference))
     # the captured traffic is OGX 1.5.0's: every OGX entry must be seen in it, except those another run
     # shows (`seen_by`, e.g. the property suite) and other targets' (other apps)
     unused = [d for d in deviations.unused() if d.target == "ogx-1.5.0" and not d.seen_by]

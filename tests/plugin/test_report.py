@@ -61,10 +61,14 @@ def test_another_missing_conversation(http_client):
     result = pytester.runpytest_subprocess(f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p",
                                            "no:cacheprovider", "--deviations=none.yaml", "-n", "2", timeout=300)
     result.assert_outcomes(failed=2, xfailed=1)
+    # per test: the undeclared 404 and OpenAI's error shape (the default --reference=openai); the spec's own once
     result.stdout.fnmatch_lines(["suites/demo × library  2 failed, 1 xfailed",
-                                 "contract: * exchanges checked, 0 opted out; findings: 3 unexpected, 0 expected*"])
+                                 "contract: * exchanges checked, 0 opted out; findings: 5 unexpected, 0 expected*"])
     markdown = (pytester.path / "reports" / "harness-library.md").read_text()
     assert "| suites/demo | library | 0 | 2 | 1 |" in markdown, markdown
+    # the compatibility table adds up both workers' exchanges
+    assert ("| `GET /v1/conversations/{conversation_id}` | `GET /conversations/{conversation_id}` | 2 | — | — | 2/2 |"
+            in markdown), markdown
     assert "test_missing_conversation" in markdown and "test_another_missing_conversation" in markdown
     assert markdown.count("#### spec_refs_resolve") == 1
 

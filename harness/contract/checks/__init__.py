@@ -4,6 +4,8 @@ from . import (  # noqa: F401
     conformance,
     deletion,
     errors,
+    reference_body,
+    reference_stream,
     responses_deltas,
     responses_stream,
     spec_document,

@@ -1,0 +1,1 @@
+"""Package data: the reference specifications (see PROVENANCE.md)."""
