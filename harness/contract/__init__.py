@@ -2,7 +2,7 @@
 bytes, Responses-stream grammar, delete semantics and error formats. Imports only ``harness.core``.
 
     spec = load_api_spec("openapi.json")                    # or ApiSpec.from_dict(doc)
-    failures = check_exchange(spec, exchange, deviations=Deviations.load("suites/deviations.yaml"),
+    failures = check_exchange(spec, exchange, deviations=Deviations.load("my-deviations.yaml"),
                               options=CheckOptions(target="ogx-1.5.0"))
     failures += verify_deletion(client, spec, collection_path="/v1/conversations", item_id="conv_1")
     spec.spec_failures()                                    # once per run: dangling $refs, invalid schemas

@@ -58,7 +58,7 @@ OPTIONS = (
     Option("--deviations", "HARNESS_DEVIATIONS", "deviations", "suites/deviations.yaml",
            "the reviewed file of known deviations; matching findings are reported as expected failures "
            "(relative to the rootdir; where the project has none, the harness's own for OGX 1.5.0 and "
-           "llama-stack 0.7.3)"),
+           "llama-stack 0.7.3; `none`: no declared deviations)"),
     Option("--match-rules", "HARNESS_MATCH_RULES", "match_rules", None,
            "the matching rule file (how requests are matched, stored and redacted; default: the bundled v1)"),
     Option("--deleted-status", "HARNESS_DELETED_STATUS", "deleted_status", "404",

@@ -69,6 +69,8 @@ def _deviations(config: pytest.Config) -> Path | None:
     from harness.core.errors import UsageError
 
     option = o.BY_FLAG["--deviations"]
+    if o.resolve(config, option) == "none":
+        return None  # run without declared deviations
     path = o.resolve_rooted(config, option)
     if path.is_file():
         from harness.contract.deviations import Deviations
@@ -77,7 +79,8 @@ def _deviations(config: pytest.Config) -> Path | None:
         return path
     if not o.given(config, option):
         return DEVIATIONS if DEVIATIONS.is_file() else None
-    raise UsageError(f"{option.flag}: no such file", value=str(path), allowed="a YAML list of {check, operation, reason}",
+    raise UsageError(f"{option.flag}: no such file", value=str(path),
+                     allowed="a YAML list of {check, operation, reason}, or none (no declared deviations)",
                      fix=f"check the path, or drop {option.flag} to use the project's suites/deviations.yaml "
                      "(or the harness's own)")
 

@@ -1,5 +1,5 @@
 """Real OGX 1.5.0 traffic (fixtures/capture_ogx.py) against its own live spec: the checks report its
-real deviations with evidence, and suites/deviations.yaml declares each one (and nothing else)."""
+real deviations with evidence, and harness/bundled/deviations.yaml declares each one (and nothing else)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ that replays it), and the same finding declared is an expected failure (exit 0, 
 naming the finding and the reason, in the report's expected section) that hypothesis does not shrink.
 
 The finding is real: every GET /v1/admin/tools answers 500 (KeyError: Api.tool_groups, see
-suites/deviations.yaml). Both runs use the repository's deviations file with that entry taken out, and
+harness/bundled/deviations.yaml). Both runs use the repository's deviations file with that entry taken out, and
 the declared run puts back one entry of its own, so neither depends on the file's wording."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from harness.core.bundled import DEVIATIONS
 import yaml
 
 pytestmark = pytest.mark.slow
@@ -24,9 +26,9 @@ DECLARED = {"check": "not_a_server_error", "operation": OPERATION, "status": "50
 
 
 def deviations_without_the_admin_tools_entry() -> list[dict]:
-    entries = yaml.safe_load((REPO / "suites" / "deviations.yaml").read_text())
+    entries = yaml.safe_load(DEVIATIONS.read_text())
     kept = [e for e in entries if not (e["check"] == "not_a_server_error" and e["operation"] == OPERATION)]
-    assert len(kept) < len(entries), "suites/deviations.yaml should declare the GET /v1/admin/tools 500"
+    assert len(kept) < len(entries), "harness/bundled/deviations.yaml should declare the GET /v1/admin/tools 500"
     return kept
 
 

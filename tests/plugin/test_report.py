@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.core.bundled import DEVIATIONS
+
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
@@ -28,7 +30,7 @@ def test_summary_junit_and_markdown(pytester, deviations):
     pytester.mkdir("suites/demo")
     (pytester.path / "suites/demo/test_demo.py").write_text(SUITE)
     args = [f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p", "no:cacheprovider"]
-    args.append(f"--deviations={REPO / 'suites/deviations.yaml'}" if deviations else "--deviations=none.yaml")
+    args.append(f"--deviations={DEVIATIONS}" if deviations else "--deviations=none")
     if not deviations:
         (pytester.path / "none.yaml").write_text("[]\n")
     result = pytester.runpytest_subprocess(*args, timeout=300)
@@ -59,7 +61,7 @@ def test_another_missing_conversation(http_client):
 """)
     (pytester.path / "none.yaml").write_text("[]\n")
     result = pytester.runpytest_subprocess(f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p",
-                                           "no:cacheprovider", "--deviations=none.yaml", "-n", "2", timeout=300)
+                                           "no:cacheprovider", "--deviations=none", "-n", "2", timeout=300)
     result.assert_outcomes(failed=2, xfailed=1)
     # per test: the undeclared 404 and OpenAI's error shape (the default --reference=openai); the spec's own once
     result.stdout.fnmatch_lines(["suites/demo × library  2 failed, 1 xfailed",
@@ -93,7 +95,7 @@ def test_mixed_error_formats_are_found_when_each_worker_saw_one_of_them(pytester
     pytester.mkdir("suites")
     pytester.mkdir("suites/demo")
     (pytester.path / "suites/demo/test_demo.py").write_text(MIXED)
-    declared = yaml.safe_load((REPO / "suites" / "deviations.yaml").read_text())
+    declared = yaml.safe_load(DEVIATIONS.read_text())
     entries = declared["deviations"] if isinstance(declared, dict) else declared
     kept = [e for e in entries if e.get("check") != "error_format_consistent"]
     (pytester.path / "deviations.yaml").write_text(yaml.safe_dump({"deviations": kept} if isinstance(declared, dict) else kept))
