@@ -14,6 +14,7 @@ COMMANDS = {
     "spec": "harness.cli.spec",
     "cassettes": "harness.cli.cassettes",
     "matrix": "harness.cli.matrix",
+    "report": "harness.cli.report",
 }
 
 EXIT_BAD_INPUT = 2
