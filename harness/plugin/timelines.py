@@ -169,8 +169,8 @@ def timeline(exchange: Exchange, chunks: list[tuple[float, int]] | None, failure
     for event, seconds in timed:
         value = _json(event.data)
         kind = value.get("type") if isinstance(value, dict) else None
-        delta = value.get("delta") if kind == "response.output_text.delta" and isinstance(value.get("delta"), str) else None
-        if delta is not None:
+        delta = value.get("delta") if isinstance(kind, str) and kind.endswith(".delta") and isinstance(value.get("delta"), str) else None
+        if delta is not None and kind == "response.output_text.delta":
             deltas.append(delta)
         if isinstance(value, dict) and isinstance(value.get("response"), dict) and kind in TERMINAL:
             final = _output_text(value["response"])

@@ -104,7 +104,10 @@ def merge(jobs: list[Job]) -> dict[str, Any]:
     """What the page shows, from every job's results."""
     findings = _findings(jobs)
     cells = _cells(jobs, findings)
-    operations = sorted({c.operation for c in cells.values()}, key=lambda op: (op == DOCUMENT_ROW, _op_order(op)))
+    worst = {op: min((c.state for c in cells.values() if c.operation == op), key=STATES.index) for op in
+             {c.operation for c in cells.values()}}
+    # operations that break a check first: "which operations break which checks" is the first thing read
+    operations = sorted(worst, key=lambda op: (worst[op] != "finding", op == DOCUMENT_ROW, _op_order(op)))
     checks = sorted({c.check for c in cells.values() if c.state != "na"})
     versions = Counter(job.results["harness_version"] for job in jobs)
     totals: Counter[str] = Counter()
@@ -195,11 +198,11 @@ def _timelines(jobs: list[Job]) -> list[dict[str, Any]]:
     shown = []
     for job in jobs:
         for item in job.results["timelines"]["items"]:
-            events, text = [], ""
+            events, texts = [], defaultdict(str)  # each kind of delta adds up on its own (text, arguments)
             for event in item["events"]:
                 if event.get("delta"):
-                    text += event["delta"]
-                events.append({**event, "text_so_far": text[-48:] if event.get("delta") else None})
+                    texts[event["type"]] += event["delta"]
+                events.append({**event, "text_so_far": texts[event["type"]][-48:] if event.get("delta") else None})
             final = item.get("final_text")
             last = max((e["offset_ms"] or 0 for e in events), default=0) or 1
             broken = item["first_broken"]
