@@ -45,7 +45,7 @@ class SuiteSeconds:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from .report import suite_of
 
-        if type(report).__name__ != "SubTestReport":  # a subtest's time is inside its test's
+        if type(report).__name__.lower() != "subtestreport":  # a subtest's time is inside its test's
             self.config.stash[_SECONDS][suite_of(report.nodeid)] += report.duration
 
 

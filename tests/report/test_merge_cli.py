@@ -13,7 +13,7 @@ from harness.cli import main
 from harness.report import markdown, results
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-RECORDED = DATA / "results-library.json"
+RECORDED = DATA / "replay" / "results-library.json"
 
 
 def recorded() -> dict:
@@ -77,7 +77,7 @@ def test_a_directory_with_no_results(tmp_path, capsys):
     (empty / "junit-library.xml").write_text("<testsuites/>")
     code, _, err = _merge(capsys, empty, output=tmp_path / "report.html")
     assert code == 2
-    assert f"harness report merge: no results file under {empty}" in err
+    assert f"harness report: no results file under {empty}" in err
     assert "allowed: directories holding results-*.json" in err and "fix:     run the suites there first" in err
 
 
