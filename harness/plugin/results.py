@@ -190,7 +190,7 @@ def _replay(config: pytest.Config) -> dict[str, Any] | None:
                 used.setdefault(ref, [])
     known = [entry.ref for entry in endpoint.library.entries() if entry.index is not None]
     return {"inference_mode": endpoint.mode.value, "cassette_dir": str(endpoint.cassette_dir),
-            "known_refs": known, "used": used, "missed": endpoint.missed}
+            "known_refs": known, "used": dict(used), "missed": endpoint.missed}  # builtins only: execnet carries it
 
 
 def _merged_replay(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
