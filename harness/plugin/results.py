@@ -171,8 +171,8 @@ def _timelines(config: pytest.Config, parts: list[dict[str, Any]]) -> dict[str, 
     items = [item for part in exported for item in part["items"]]
     items.sort(key=lambda item: (item["first_broken"] is None, item["test"] or ""))
     items = items[:MAX_TIMELINES]
-    return {"seen": sum(part["seen"] for part in exported), "kept": len(items), "max_events": MAX_EVENTS,
-            "items": items}
+    return {"seen": sum(part["seen"] for part in exported), "kept": len(items), "max_kept": MAX_TIMELINES,
+            "max_events": MAX_EVENTS, "items": items}
 
 
 def _replay(config: pytest.Config) -> dict[str, Any] | None:

@@ -147,7 +147,8 @@ class Timelines:
         self.items.append(timeline(exchange, kept[1] if kept else None, failures, broken, operation))
 
     def export(self) -> dict[str, Any]:
-        return {"seen": self.seen, "kept": len(self.items), "max_events": MAX_EVENTS, "items": list(self.items)}
+        return {"seen": self.seen, "kept": len(self.items), "max_kept": MAX_TIMELINES, "max_events": MAX_EVENTS,
+                "items": list(self.items)}
 
 
 def timeline(exchange: Exchange, chunks: list[tuple[float, int]] | None, failures: list[CheckFailure],
@@ -194,7 +195,8 @@ _EVENT_REF = re.compile(r"#(\d+)\b")
 
 
 def _first_broken(failures: list[CheckFailure]) -> dict[str, Any] | None:
-    """The broken rule that names the earliest event (the stream checks say ``#<index>``)."""
+    """The first broken rule: undeclared before declared, then the one naming the earliest event (the stream
+    checks say ``#<index>``)."""
     candidates = []
     for failure in failures:
         if failure.severity.value == "info":
@@ -206,7 +208,8 @@ def _first_broken(failures: list[CheckFailure]) -> dict[str, Any] | None:
             candidates.append((min(indexes) if indexes else 10**9, failure, kind))
     if not candidates:
         return None
-    index, failure, kind = min(candidates, key=lambda c: (c[0], c[2] != "unexpected"))
+    # an undeclared break first (what a maintainer came for), then the earliest event
+    index, failure, kind = min(candidates, key=lambda c: (("unexpected", "warning", "expected").index(c[2]), c[0]))
     return {"check": failure.check, "title": failure.title, "event_index": None if index == 10**9 else index, "kind": kind}
 
 

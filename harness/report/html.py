@@ -123,6 +123,8 @@ def merge(jobs: list[Job]) -> dict[str, Any]:
         "findings": findings, "timelines": _timelines(jobs), "replay": _replay(jobs),
         "reference": _reference(jobs), "states": STATES, "state_labels": STATE_LABELS,
         "columns": COLUMNS,
+        "max_timelines": max((job.results["timelines"].get("max_kept", 0) for job in jobs), default=0),
+        "max_events": max((job.results["timelines"].get("max_events", 0) for job in jobs), default=0),
     }
 
 
