@@ -78,7 +78,7 @@ class Page:
     def click(self, selector: str) -> None:
         """A real mouse click (pressed, released) at the middle of the element."""
         box = self.evaluate(f"""(() => {{ const e = document.querySelector({json.dumps(selector)});
-            if (!e) return null; e.scrollIntoView({{block: 'center', inline: 'center'}});
+            if (!e) return null; e.scrollIntoView({{block: 'nearest', inline: 'nearest'}});
             const r = e.getBoundingClientRect(); return {{x: r.x + r.width / 2, y: r.y + r.height / 2}}; }})()""")
         assert box is not None, f"nothing on the page matches {selector}"
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
