@@ -170,7 +170,7 @@ def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counte
     report_dir = o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"])
     report_dir.mkdir(parents=True, exist_ok=True)
     data = results_data(config, outcomes, run, exitstatus)
-    results.write(config, report_dir, data)
+    results.write(report_dir, data)
     path = report_dir / f"harness-{_mode(config)}.md"
     path.write_text(markdown.render(data))
     return path

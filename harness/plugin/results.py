@@ -102,7 +102,7 @@ def build(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], 
     }
 
 
-def write(config: pytest.Config, report_dir: Path, results: dict[str, Any]) -> Path:
+def write(report_dir: Path, results: dict[str, Any]) -> Path:
     return results_file.write(report_dir / results_file.file_name(results["job"]["mode"]), results)
 
 
