@@ -15,11 +15,9 @@ from typing import Any
 
 import pytest
 
-from harness.report import results as results_file
-
-from .timelines import Timelines
-
-_TIMELINES = pytest.StashKey[Timelines]()
+# harness.report and .timelines are imported when first needed: hypothesis draws constants from every local
+# module loaded, so a module imported at configure time changes what a seeded property run generates.
+_TIMELINES = pytest.StashKey[Any]()
 _SECONDS = pytest.StashKey["Counter[str]"]()
 _STARTED = pytest.StashKey["tuple[float, datetime.datetime]"]()
 
@@ -30,8 +28,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(SuiteSeconds(config), "harness.results.seconds")
 
 
-def timelines_of(config: pytest.Config) -> Timelines:
+def timelines_of(config: pytest.Config) -> Any:
+    """The run's :class:`~harness.plugin.timelines.Timelines`."""
     if _TIMELINES not in config.stash:
+        from .timelines import Timelines
+
         config.stash[_TIMELINES] = Timelines()
     return config.stash[_TIMELINES]
 
@@ -62,6 +63,8 @@ def worker_part(config: pytest.Config) -> dict[str, Any]:
 
 def build(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any, exitstatus: int,
           stack: str, dropped: list[str]) -> dict[str, Any]:
+    from harness.report import results as results_file
+
     from . import SETTINGS, workers
     from .report import COLUMNS
 
@@ -103,6 +106,8 @@ def build(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], 
 
 
 def write(report_dir: Path, results: dict[str, Any]) -> Path:
+    from harness.report import results as results_file
+
     return results_file.write(report_dir / results_file.file_name(results["job"]["mode"]), results)
 
 

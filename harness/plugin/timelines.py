@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.core.exchange import Exchange
+from harness.core.exchange import Exchange, Request
 from harness.core.failure import CheckFailure
 
 MAX_TIMELINES = 24
@@ -155,8 +155,6 @@ def timeline(exchange: Exchange, chunks: list[tuple[float, int]] | None, failure
              broken: dict[str, Any] | None, operation: str | None = None) -> dict[str, Any]:
     from harness.contract.context import redact
     from harness.contract.sse import SseParser
-
-    from harness.core.exchange import Request
 
     body = exchange.response.body
     parser = SseParser()

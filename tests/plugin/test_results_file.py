@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from harness.report import results
-
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,6 +31,8 @@ def test_a_question_nobody_recorded(openai_client, model):
 
 @pytest.mark.parametrize("workers", [None, "2"], ids=["serial", "xdist"])
 def test_the_results_file(pytester, workers):
+    from harness.report import results  # not at collection (see tests/plugin/test_timelines.py)
+
     pytester.mkdir("suites")
     pytester.mkdir("suites/demo")
     (pytester.path / "suites/demo/test_demo.py").write_text(SUITE)

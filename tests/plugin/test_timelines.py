@@ -5,9 +5,19 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from harness.core.exchange import Exchange, Request, Response
 from harness.core.failure import CheckFailure, Evidence
-from harness.plugin import timelines as t
+
+
+@pytest.fixture(name="t")
+def timelines_module():
+    # imported when a test runs, not at collection: hypothesis draws constants from every local module
+    # loaded, so importing it early would change what the seeded property-runner tests generate
+    from harness.plugin import timelines
+
+    return timelines
 
 
 def _event(number: int, kind: str, **fields) -> bytes:
@@ -25,7 +35,7 @@ def exchange(test: str = "t::a") -> Exchange:
                     Response(200, {"content-type": "text/event-stream"}, body), test=test)
 
 
-def test_events_take_the_time_of_the_chunk_that_completed_them():
+def test_events_take_the_time_of_the_chunk_that_completed_them(t):
     # chunk 1: event 0 and half of event 1; chunk 2: the rest of event 1 and event 2; chunk 3: event 3
     body = b"".join(EVENTS)
     cut1 = len(EVENTS[0]) + 10
@@ -38,12 +48,12 @@ def test_events_take_the_time_of_the_chunk_that_completed_them():
     assert "sk-secret" not in line["curl"] and "<redacted>" in line["curl"]
 
 
-def test_without_chunk_times_offsets_are_unknown_not_made_up():
+def test_without_chunk_times_offsets_are_unknown_not_made_up(t):
     line = t.timeline(exchange(), None, [], None)
     assert [e["offset_ms"] for e in line["events"]] == [None] * 4 and line["timed"] is False
 
 
-def test_an_undeclared_break_comes_before_an_earlier_declared_one():
+def test_an_undeclared_break_comes_before_an_earlier_declared_one(t):
     declared = CheckFailure("sse_event_field", "4 of 4 events have no `event:` line",
                             (Evidence("stream excerpt", "#0 (line 1): data: …"),), expected_reason="known")
     undeclared = CheckFailure("responses_stream_sequence_numbers", "sequence_number goes from 2 (#2 x) to 2 (#3 y)")
@@ -52,7 +62,7 @@ def test_an_undeclared_break_comes_before_an_earlier_declared_one():
     assert t._first_broken([declared])["event_index"] == 0
 
 
-def test_the_kept_timelines_are_capped_broken_ones_first():
+def test_the_kept_timelines_are_capped_broken_ones_first(t):
     collected = t.Timelines()
     broken = CheckFailure("responses_stream_terminal_event", "the stream ended without a terminal event; #3")
     for n in range(t.MAX_TIMELINES):
