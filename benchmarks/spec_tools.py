@@ -1,6 +1,6 @@
 """Time `harness spec lint` and `harness spec diff` on the real ~450 KB specs against the 2 s bound.
 
-    .venv/bin/python benchmarks/spec_tools.py [--repeat 5] [--specs /work/shared/specs]
+    .venv/bin/python benchmarks/spec_tools.py [--repeat 5] [--specs tests/data/specs]
 
 Each line: the operation, the median and worst in-process time over --repeat runs (file read and parse
 included, each run on a fresh load), one end-to-end CLI run in a new interpreter (imports included), and
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--specs", type=Path, default=Path("/work/shared/specs"))
+    parser.add_argument("--specs", type=Path, default=ROOT / "tests" / "data" / "specs")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from harness.spectools import diff, lint_report

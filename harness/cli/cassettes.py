@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("cassettes", help="work with record/replay cassettes")
     commands = parser.add_subparsers(dest="cassettes_command", required=True, metavar="SUBCOMMAND")
 
-    scan = commands.add_parser("scan", help="fail (exit 1) if a cassette holds a credential or key-like value")
+    scan = commands.add_parser("scan", help="fail (exit 1) if a cassette holds a credential or key-like value "
+                               "(or the value of $HARNESS_UPSTREAM_API_KEY, when set)")
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="cassette files or directories")
     scan.add_argument("--rules", type=Path, default=None, help="matching rule file (default: built-in v1)")
     scan.set_defaults(func=_scan)
@@ -42,7 +44,21 @@ def _scan(args: argparse.Namespace) -> int:
 
         raise UsageError(f"no such file or directory: {missing[0]}", value=str(missing[0]), fix="pass cassette files or directories that exist")
     files = cassette_files(args.paths)
-    findings = scan_files(files, MatchRules.load(args.rules).redactor)
+    if not files:
+        from harness.core.errors import UsageError
+        from harness.replay.cassette import SUFFIXES
+
+        shown = " ".join(str(p) for p in args.paths)
+        raise UsageError(
+            f"scanned nothing: {shown} hold{'s' if len(args.paths) == 1 else ''} no cassette files, so no secret could be found or ruled out",
+            value=shown,
+            allowed="cassette files, or directories holding them (" + ", ".join(f"*{s}" for s in SUFFIXES) + ")",
+            fix="pass the directory the cassettes are in (e.g. cassettes/)",
+        )
+    from harness.replay.upstream import API_KEY_VAR
+
+    # the run's own key, whatever it looks like (the recorder redacts it by value too)
+    findings = scan_files(files, MatchRules.load(args.rules).with_secrets([os.environ.get(API_KEY_VAR, "").strip()]).redactor)
     for finding in findings:
         print(finding.render())
     if findings:

@@ -27,8 +27,10 @@ def discover_suites(suites_dir: Path) -> list[str]:
 
 
 def discover_setups(suites_dir: Path) -> list[str]:
-    setups = suites_dir / "setups"
-    return sorted(path.stem for path in setups.glob("*.yaml")) if setups.is_dir() else []
+    """The project's setups (``suites/setups``) and the bundled ones, as ``--setup`` finds them."""
+    from harness.targets.setup import available, search_path
+
+    return available(search_path((suites_dir / "setups",)))
 
 
 def build_matrix(
@@ -59,7 +61,7 @@ def build_matrix(
         raise UsageError(
             "the matrix is empty (GitHub Actions rejects an empty matrix)",
             value={"suites": chosen_suites, "setups": chosen_setups, "modes": chosen_modes},
-            allowed="at least one suite with test_*.py files and one suites/setups/<name>.yaml",
+            allowed="at least one suite with test_*.py files and one setup (suites/setups/<name>.yaml or bundled)",
             fix=f"add a setup file under {suites_dir / 'setups'} or a suite directory, or loosen the filters",
         )
     return {"include": include}

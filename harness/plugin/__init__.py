@@ -16,6 +16,12 @@ SETTINGS = pytest.StashKey["object"]()
 STACK_SESSION = pytest.StashKey["object"]()
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from . import hooks
+
+    pluginmanager.add_hookspecs(hooks)
+
+
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     _options.add_options(parser)
     pluginmanager.register(_BeforeOtherPlugins(), "harness.before-other-plugins")
@@ -34,17 +40,16 @@ class _BeforeOtherPlugins:
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_contract_checks: do not check this test's responses against the spec")
-    from .settings import resolve_settings, stacks_dir
+    from .settings import configured_settings
     from .stack_session import StackSession
 
     try:
-        settings = resolve_settings(config)
+        settings = configured_settings(config)
     except HarnessError as error:
         raise pytest.UsageError(error.render()) from None
     config.stash[SETTINGS] = settings
     config.stash[STACK_SESSION] = StackSession(settings.selection, settings.profile,
-                                               startup_timeout=settings.startup_timeout,
-                                               stacks_dir=stacks_dir(config))
+                                               startup_timeout=settings.startup_timeout)
     from . import checking, fixtures, inference, report, results, workers
 
     for module in (fixtures, inference, checking, report, results, workers):

@@ -234,11 +234,19 @@ def run_of(config: pytest.Config) -> ContractRun | None:
     return config.stash.get(_RUN, None)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item):
     run = run_of(item.config)
     if run is not None:
         run.begin(item.nodeid)
+    try:
+        return (yield)
+    except BaseException as error:
+        # a fixture that failed because the app could not be served (e.g. a vector store whose files'
+        # embeddings were not recorded) fails with the miss, not with the fixture's own assertion
+        if isinstance(error, Exception) and not isinstance(error, pytest.skip.Exception):
+            _conclude(item, error, phase="setup")
+        raise
 
 
 @pytest.hookimpl(wrapper=True)

@@ -39,7 +39,9 @@ def inference_endpoint(request: pytest.FixtureRequest) -> Iterator[Any]:
     try:
         configured = settings.setup.upstream_from_env()
         endpoint = ReplayEndpoint(settings.cassette_dir, mode=settings.inference_mode,
-                                  upstream=Upstream(*configured) if configured else None, speed=settings.replay_speed)
+                                  upstream=Upstream(*configured) if configured else None, speed=settings.replay_speed,
+                                  ogx_recordings=settings.ogx_recordings, rules=settings.match_rules,
+                                  require_cassette_dir=settings.cassette_dir_required)
         endpoint.__enter__()
     except HarnessError as error:
         fail_session(error)

@@ -30,12 +30,17 @@ class Option:
 
 OPTIONS = (
     Option("--stack-config", "HARNESS_STACK_CONFIG", "stack_config", "replay",
-           "the app under test: <config> (library mode; a path or a bundled name under suites/stacks/, "
-           "e.g. 'replay'), server:<config>[:port], http(s)://host:port, docker:<image>[?config=<config>]"),
+           "the app under test: <config> (library mode; a path, or a name in --stacks-dir or among the bundled "
+           "configs, e.g. 'replay'), server:<config>[:port], http(s)://host:port, docker:<image>[?config=<config>]"),
+    Option("--stacks-dir", "HARNESS_STACKS_DIR", "stacks_dir", "suites/stacks",
+           "where stack config names are looked up first (relative to the rootdir); the bundled configs "
+           "(replay, replay-llama-stack) are the fallback"),
+    Option("--setups-dir", "HARNESS_SETUPS_DIR", "setups_dir", "suites/setups",
+           "where --setup names are looked up first (relative to the rootdir); the bundled setups are the fallback"),
     Option("--stack-profile", "HARNESS_STACK_PROFILE", "stack_profile", "ogx",
            "which router app the config is for: ogx (default) or llama-stack"),
     Option("--setup", "HARNESS_SETUP", "setup", "openai-gpt-4o",
-           "the provider and model the cassettes were recorded with (suites/setups/<name>.yaml)"),
+           "the provider and model the cassettes were recorded with (<setups dir>/<name>.yaml)"),
     Option("--spec", "HARNESS_SPEC", "spec", None,
            "OpenAPI document to check responses against (default: the stack's own /openapi.json)"),
     Option("--stack-startup-timeout", "HARNESS_STACK_STARTUP_TIMEOUT", "stack_startup_timeout", "120",
@@ -45,11 +50,15 @@ OPTIONS = (
            "record-if-missing (both forward to HARNESS_UPSTREAM_BASE_URL and store), live (no cassettes), "
            "synthetic (a deterministic completion derived from each request, for generated requests)"),
     Option("--cassette-dir", "HARNESS_CASSETTE_DIR", "cassette_dir", "cassettes",
-           "directory of cassettes (relative paths are taken from the rootdir)"),
+           "directory of cassettes (relative paths are taken from the rootdir; the default need not exist)"),
     Option("--replay-speed", "HARNESS_REPLAY_SPEED", "replay_speed", "instant",
            "instant (default) or recorded (streams replay at their recorded pace)"),
     Option("--deviations", "HARNESS_DEVIATIONS", "deviations", "suites/deviations.yaml",
-           "the reviewed file of known deviations; matching findings are reported as expected failures"),
+           "the reviewed file of known deviations; matching findings are reported as expected failures "
+           "(relative to the rootdir; where the project has none, the harness's own for OGX 1.5.0 and "
+           "llama-stack 0.7.3)"),
+    Option("--match-rules", "HARNESS_MATCH_RULES", "match_rules", None,
+           "the matching rule file (how requests are matched, stored and redacted; default: the bundled v1)"),
     Option("--deleted-status", "HARNESS_DELETED_STATUS", "deleted_status", "404",
            "the status a deleted resource must answer on GET and on a second DELETE"),
     Option("--harness-report-dir", "HARNESS_REPORT_DIR", "harness_report_dir", "reports",
@@ -66,6 +75,12 @@ def add_options(parser: pytest.Parser) -> None:
         group.addoption(option.flag, dest=option.dest, default=None,
                         help=f"{option.help} [env {option.env}; ini {option.ini}; default {option.default!r}]")
         parser.addini(option.ini, help=option.help, default=None)
+
+
+def given(config: pytest.Config, option: Option) -> bool:
+    """Whether the user set the option (command line, environment or ini), rather than its default."""
+    return (config.getoption(option.dest) is not None or bool(os.environ.get(option.env))
+            or bool(config.getini(option.ini)))
 
 
 def resolve(config: pytest.Config, option: Option) -> str | None:

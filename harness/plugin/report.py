@@ -42,12 +42,12 @@ def default_junit_path(config: pytest.Config) -> None:
 
     if getattr(config.option, "xmlpath", None) or is_worker(config) or not _runs_suites(config):
         return
-    from harness.targets.stack_config import parse_stack_config
+    from harness.targets.registry import select
 
-    from .settings import stacks_dir
+    from .settings import stacks_search
 
     try:
-        mode = parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=stacks_dir(config)).mode
+        mode = select(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", search=stacks_search(config)).mode
     except Exception:  # noqa: BLE001 - the bad value is reported, clearly, a moment later
         return
     config.option.xmlpath = str(o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"]) / f"junit-{mode}.xml")
@@ -165,9 +165,9 @@ def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counte
     """The results file, and the Markdown report rendered from it."""
     from harness.report import markdown
 
-    from . import results
+    from . import SETTINGS, results
 
-    report_dir = o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"])
+    report_dir = config.stash[SETTINGS].report_dir
     report_dir.mkdir(parents=True, exist_ok=True)
     data = results_data(config, outcomes, run, exitstatus)
     results.write(report_dir, data)

@@ -9,10 +9,10 @@ import pytest
 
 from harness.contract import CheckOptions
 from harness.replay import InferenceMode
-from harness.targets.ports import require_free
 from harness.targets.profiles import StackProfile, get_profile
 from harness.targets.setup import Setup, load_setup
-from harness.targets.stack_config import StackSelection, parse_stack_config
+from harness.targets.registry import select
+from harness.targets.stack_config import StackSelection
 
 from . import options as o
 
@@ -31,35 +31,96 @@ class Settings:
     replay_speed: str
     deviations_path: Path | None
     check_options: CheckOptions  # target is filled in once the app's version is known
+    report_dir: Path = Path("reports")
+    cassette_dir_required: bool = True  # False for the default directory, which a project need not have
+    match_rules: Path | None = None  # None: the bundled rules
+    ogx_recordings: tuple[Path, ...] = ()  # OGX's tests/integration folders whose recordings replay in place
 
 
-def stacks_dir(config: pytest.Config) -> Path:
-    candidates = [Path(config.rootpath) / "suites" / "stacks", Path(__file__).resolve().parents[2] / "suites" / "stacks"]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
+def stacks_search(config: pytest.Config) -> tuple[Path, ...]:
+    """Where stack config names are looked up before the bundled configs."""
+    return (o.resolve_rooted(config, o.BY_FLAG["--stacks-dir"]),)
 
 
-def _cassette_dir(config: pytest.Config) -> Path:
-    """The given directory; by default ``cassettes/`` under the rootdir, else the harness's own."""
+def _cassette_dir(config: pytest.Config, mode: InferenceMode) -> tuple[Path, bool]:
+    """The cassette directory, and whether it must exist. A given directory must, when replaying; the
+    default (``cassettes/`` under the rootdir) need not: a project without cassettes replays nothing."""
+    from harness.core.errors import UsageError
+
     option = o.BY_FLAG["--cassette-dir"]
     path = o.resolve_rooted(config, option)
-    if o.resolve(config, option) == option.default and not path.is_dir():
-        bundled = Path(__file__).resolve().parents[2] / "cassettes"
-        if bundled.is_dir():
-            return bundled
-    return path
+    required = o.given(config, option) and mode is InferenceMode.REPLAY
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option.flag}: {path} is not a directory", value=str(path),
+                         allowed="a directory of cassettes (YAML files)", fix=f"point {option.flag} at a directory")
+    if required and not path.is_dir():
+        raise UsageError(f"{option.flag}: the cassette directory {path} does not exist, so nothing can be replayed",
+                         value=str(path), allowed=f"an existing directory of cassettes ({option.flag}, {option.env} "
+                         f"or ini {option.ini}; default cassettes/ under the rootdir)",
+                         fix="check the path, or record with --inference-mode=record-if-missing")
+    return path, required
 
 
 def _deviations(config: pytest.Config) -> Path | None:
+    """The project's deviations file; without one, the harness's own (for the targets it knows)."""
+    from harness.core.bundled import DEVIATIONS
+    from harness.core.errors import UsageError
+
     option = o.BY_FLAG["--deviations"]
     path = o.resolve_rooted(config, option)
     if path.is_file():
+        from harness.contract.deviations import Deviations
+
+        Deviations.load(path)  # a bad file is reported now, not after the stack started
         return path
-    if o.resolve(config, option) == option.default:
-        return None  # the default file is optional
+    if not o.given(config, option):
+        return DEVIATIONS if DEVIATIONS.is_file() else None
+    raise UsageError(f"{option.flag}: no such file", value=str(path), allowed="a YAML list of {check, operation, reason}",
+                     fix=f"check the path, or drop {option.flag} to use the project's suites/deviations.yaml "
+                     "(or the harness's own)")
+
+
+def _spec(config: pytest.Config) -> Path | None:
+    """``--spec``: an existing OpenAPI 3.x document, checked now (reading it is cheap), not after the stack
+    has started."""
+    from harness.core.documents import read_document
+    from harness.core.errors import UsageError, kind_of
+
+    option = o.BY_FLAG["--spec"]
+    path = o.resolve_path(config, option)
+    if path is None:
+        return None
+    allowed = "an OpenAPI 3.x document (JSON or YAML) with an `openapi: 3.x` field"
+    fix = f"check the file, or drop {option.flag} to use the stack's own /openapi.json"
+    try:
+        data = read_document(path, what=f"the {option.flag} document", error=UsageError, allowed=allowed, fix=fix)
+    except UsageError as error:
+        raise UsageError(f"{option.flag}: {error.message}", value=error.value, allowed=allowed, fix=fix) from None
+    version = data.get("openapi") if isinstance(data, dict) else None
+    if not isinstance(version, str) or not version.startswith("3."):
+        found = f"openapi: {version!r}" if isinstance(data, dict) and "openapi" in data else (
+            f"a mapping without `openapi` (keys: {', '.join(sorted(map(str, data))[:8])})" if isinstance(data, dict)
+            else kind_of(data))
+        raise UsageError(f"{option.flag}: {path} is not an OpenAPI 3.x document ({found})", value=str(path),
+                         allowed=allowed, fix=fix)
+    return path
+
+
+def _match_rules(config: pytest.Config) -> Path | None:
     from harness.core.errors import UsageError
 
-    raise UsageError("--deviations: no such file", value=str(path), allowed="a YAML list of {check, operation, reason}",
-                     fix="check the path, or drop --deviations to use suites/deviations.yaml")
+    option = o.BY_FLAG["--match-rules"]
+    raw = o.resolve(config, option)
+    if raw is None:
+        return None
+    path = o.resolve_rooted(config, option)
+    if not path.is_file():
+        raise UsageError(f"{option.flag}: no such file", value=str(path), allowed="a matching rule file (YAML, version 1)",
+                         fix=f"check the path, or drop {option.flag} to use the bundled harness/replay/rules/v1.yaml")
+    from harness.replay.rules import MatchRules
+
+    MatchRules.load(path)  # a bad rule file is reported now, not after the stack started
+    return path
 
 
 def resolve_settings(config: pytest.Config) -> Settings:
@@ -69,21 +130,41 @@ def resolve_settings(config: pytest.Config) -> Settings:
     if speed not in SPEEDS:
         raise UsageError("--replay-speed: unknown speed", value=speed, allowed=", ".join(SPEEDS),
                          fix="use --replay-speed=instant (default) or --replay-speed=recorded")
-    selection = parse_stack_config(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", stacks_dir=stacks_dir(config))
-    if selection.mode == "server" and selection.port is not None:
-        require_free(selection.port, selection.raw)  # before anything starts; the target checks again
+    selection = select(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", search=stacks_search(config))
+    inference_mode = InferenceMode.parse(o.resolve(config, o.BY_FLAG["--inference-mode"]) or "replay")
+    cassette_dir, cassette_dir_required = _cassette_dir(config, inference_mode)
     return Settings(
         selection=selection,
         profile=get_profile(o.resolve(config, o.BY_FLAG["--stack-profile"]) or "ogx"),
-        setup=load_setup(o.resolve(config, o.BY_FLAG["--setup"]) or "", stacks_dir(config).parent / "setups"),
+        setup=_setup(config),
         startup_timeout=o.resolve_float(config, o.BY_FLAG["--stack-startup-timeout"]),
-        spec_path=o.resolve_path(config, o.BY_FLAG["--spec"]),
-        inference_mode=InferenceMode.parse(o.resolve(config, o.BY_FLAG["--inference-mode"]) or "replay"),
-        cassette_dir=_cassette_dir(config),
+        spec_path=_spec(config),
+        inference_mode=inference_mode,
+        cassette_dir=cassette_dir,
+        cassette_dir_required=cassette_dir_required,
+        match_rules=_match_rules(config),
         replay_speed=speed,
         deviations_path=_deviations(config),
         check_options=_check_options(config),
+        report_dir=o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"]),
     )
+
+
+def configured_settings(config: pytest.Config) -> Settings:
+    """The settings, then each ``pytest_harness_configure`` implementation's changes, in turn."""
+    settings = resolve_settings(config)
+    for implementation in reversed(config.pluginmanager.hook.pytest_harness_configure.get_hookimpls()):
+        arguments = {"config": config, "settings": settings}
+        changed = implementation.function(**{name: arguments[name] for name in implementation.argnames})
+        if changed is not None:
+            settings = changed
+    return settings
+
+
+def _setup(config: pytest.Config) -> Setup:
+    name = o.resolve(config, o.BY_FLAG["--setup"]) or ""
+    provided = config.pluginmanager.hook.pytest_harness_setup(config=config, name=name)
+    return provided if provided is not None else load_setup(name, (o.resolve_rooted(config, o.BY_FLAG["--setups-dir"]),))
 
 
 def _check_options(config: pytest.Config) -> CheckOptions:

@@ -46,6 +46,8 @@ class ReplayEndpoint:
         rules: Path | str | None = None,
         source: AnswerSource | None = None,
         host: str = "127.0.0.1",
+        ogx_recordings: tuple[Path, ...] = (),
+        require_cassette_dir: bool = True,
     ) -> None:
         self.mode = InferenceMode.parse(mode)
         if speed not in SPEEDS:
@@ -57,7 +59,8 @@ class ReplayEndpoint:
         self.cassette_dir = Path(cassette_dir)
         self.upstream = require_upstream(upstream, self.mode.value) if self.mode.needs_upstream and source is None else upstream
         self.rules = MatchRules.load(rules).with_secrets([upstream.api_key if upstream else None])
-        self.library = self._load_library()
+        self.library = self._load_library(bool(ogx_recordings) or not require_cassette_dir)
+        self.ogx_corpus = self._index_ogx_recordings(ogx_recordings)
         self.source: AnswerSource = source or self._source_for_mode()
         self._models_source = UpstreamSource(self.upstream) if self.upstream and self.mode.needs_upstream else None
         if self.mode is InferenceMode.SYNTHETIC:
@@ -71,8 +74,10 @@ class ReplayEndpoint:
         self._used_by_test: dict[str | None, list[str]] = defaultdict(list)
         self._missed: list[dict[str, Any]] = []  # every miss of the run, kept for the report (take_misses empties _misses)
 
-    def _load_library(self) -> CassetteLibrary:
+    def _load_library(self, has_other_recordings: bool = False) -> CassetteLibrary:
         if self.mode in (InferenceMode.LIVE, InferenceMode.SYNTHETIC):  # no cassettes read
+            return CassetteLibrary(self.cassette_dir, self.rules)
+        if not self.cassette_dir.is_dir() and has_other_recordings:
             return CassetteLibrary(self.cassette_dir, self.rules)
         if self.mode is InferenceMode.REPLAY and not self.cassette_dir.is_dir():
             raise UsageError(
@@ -82,6 +87,17 @@ class ReplayEndpoint:
                 fix="point the harness at the cassettes/ directory of the repository, or record with --inference-mode=record-if-missing",
             )
         return CassetteLibrary.load(self.cassette_dir, self.rules)
+
+    def _index_ogx_recordings(self, roots: tuple[Path, ...]) -> Any:
+        """OGX's own recordings, read in place and indexed by content (replay modes only)."""
+        from .ogx_recordings import Corpus, pick_answers, read_corpus
+
+        if not roots or self.mode in (InferenceMode.LIVE, InferenceMode.SYNTHETIC):
+            return Corpus()
+        corpus = read_corpus(list(roots), self.rules, redact=False)
+        kept, _, _ = pick_answers(corpus.recordings, self.library.key_of)
+        self.library.index_foreign([(r.source, r.interaction) for r in kept])
+        return corpus
 
     def _source_for_mode(self) -> AnswerSource:
         if self.mode is InferenceMode.REPLAY:

@@ -1,9 +1,10 @@
 """Every cassette under one directory, indexed by the canonical request's key.
 
 Lookup is one dict access. Only a miss scans, and only the entries with the same method and path, to
-find the nearest recording for the error message. New recordings are kept in memory and written by
-``flush()``: under the file's lock it re-reads each target file, merges (another worker may have
-written it meanwhile) and replaces it atomically.
+find the nearest recording for the error message. New recordings are kept in memory until ``flush()``:
+under the file's lock it re-reads each target file, merges (another worker may have written it
+meanwhile) and replaces it atomically (temporary file, then ``os.replace``). The recorder flushes after
+every answer, so a stopped run keeps all it completed; the importer adds everything, then flushes once.
 """
 
 from __future__ import annotations
@@ -51,6 +52,18 @@ class CassetteLibrary:
             for index, interaction in enumerate(cassette.load(path)):
                 library._index(Entry(library.key_of(interaction), path, index, interaction, library.canonical_of(interaction)))
         return library
+
+    def index_foreign(self, interactions: list[tuple[Path, Interaction]]) -> int:
+        """Entries read where they lie in another tool's format (OGX's recordings): served, never
+        written. A cassette entry with the same key wins. Returns how many were added."""
+        added = 0
+        for file, interaction in interactions:
+            canonical = self.canonical_of(interaction)
+            if canonical.key in self._entries:
+                continue
+            self._index(Entry(canonical.key, file, 0, interaction, canonical))
+            added += 1
+        return added
 
     def files(self) -> list[Path]:
         if not self.root.is_dir():

@@ -4,7 +4,9 @@ of canonical requests and the command that records the missing answer."""
 from __future__ import annotations
 
 import difflib
+import json
 import shlex
+from typing import Any
 
 from harness.core.errors import RecordingMissing
 
@@ -14,6 +16,7 @@ from .rules import CanonicalRequest
 from .upstream import API_KEY_VAR, BASE_URL_VAR
 
 MAX_DIFF_LINES = 80
+MAX_FIELDS = 4
 
 
 def record_command(nodeid: str | None) -> str:
@@ -30,6 +33,9 @@ def recording_missing(request: CanonicalRequest, nearest: Entry | None, *, nodei
     if nearest is None:
         lines.append("  nearest recording: none (no recorded request with this method and path)")
     else:
+        fields = differing_fields(nearest.canonical, request)
+        if fields:
+            lines.append(f"  differs in: {', '.join(fields[:MAX_FIELDS])}" + (" …" if len(fields) > MAX_FIELDS else ""))
         lines.append(f"  nearest recording: {nearest.ref} (key {nearest.key[:16]}); diff recorded → this request:")
         lines.extend("    " + line for line in diff(nearest.canonical, request, nearest.ref))
     error = RecordingMissing(
@@ -61,3 +67,28 @@ def diff(recorded: CanonicalRequest, current: CanonicalRequest, label: str) -> l
         hidden = len(lines) - MAX_DIFF_LINES
         lines = lines[:MAX_DIFF_LINES] + [f"... ({hidden} more diff lines)"]
     return lines
+
+
+def differing_fields(recorded: CanonicalRequest, current: CanonicalRequest) -> list[str]:
+    """The JSON paths where the two canonical bodies differ (``messages[1].content``), shallowest first."""
+    try:
+        a, b = json.loads(recorded.body or "null"), json.loads(current.body or "null")
+    except ValueError:
+        return ["(body)"] if recorded.body != current.body else []
+    found: list[str] = []
+    _walk(a, b, "", found)
+    return found
+
+
+def _walk(a: Any, b: Any, path: str, found: list[str]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            _walk(a.get(key, _ABSENT), b.get(key, _ABSENT), f"{path}.{key}" if path else key, found)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            _walk(x, y, f"{path}[{index}]", found)
+    elif a != b:
+        found.append(path or "(body)")
+
+
+_ABSENT = object()

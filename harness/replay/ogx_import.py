@@ -1,29 +1,22 @@
-"""Import OGX's own recordings (``tests/integration/*/recordings/*.json``) into harness cassettes.
+"""Import OGX's own recordings (``tests/integration/**/recordings/*.json``) into harness cassettes.
 
 OGX keys a recording on the test's node id and stores one file per call; the same request made by
 several tests or parametrisations is stored many times, sometimes with different answers (e.g. the same
 ``gpt-4o`` prompt recorded against OpenAI and against Azure). Here each distinct canonical request becomes
-one entry. Among duplicates the kept answer is, in order: one that a recorded follow-up request
-continues (so multi-turn conversations still replay end to end), one recorded against api.openai.com,
-then the first by file name.
+one entry (``ogx_recordings.pick_answers`` says which answer is kept). A file that cannot be replayed is
+counted and listed with its reason; it never stops the import.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 from harness.core.errors import CassetteError
 
-from .interaction import Interaction
 from .library import CassetteLibrary, display_path
+from .ogx_recordings import Corpus, pick_answers, read_corpus
 from .rules import MatchRules
-from .sources import stored_request_body
-
-PREFERRED_HOST = "api.openai.com"
 
 
 @dataclass
@@ -34,24 +27,18 @@ class ImportReport:
     duplicates: int = 0  # recordings folded into another one with the same canonical request
     conflicting: int = 0  # of those, how many had a different answer than the one kept
     cassettes: list[Path] = field(default_factory=list)
+    corpus: Corpus = field(default_factory=Corpus)
 
     def render(self) -> str:
         lines = [
-            f"read {self.files_read} OGX recordings",
+            f"read {self.files_read} OGX recordings ({len(self.corpus.recordings)} replayable, "
+            f"{len(self.corpus.unreplayable)} not)",
             f"added {self.entries_added} entries ({self.already_present} already present)",
             f"folded {self.duplicates} duplicate requests into one entry each ({self.conflicting} had a different answer; one was kept)",
         ]
+        lines += self.corpus.render_unreplayable()
         lines += [f"wrote {display_path(p)}" for p in self.cassettes]
         return "\n".join(lines)
-
-
-@dataclass
-class _Recording:
-    source: Path
-    test_id: str
-    host: str
-    interaction: Interaction
-    answer: str  # the assistant text and tool-call arguments, to find recorded follow-ups
 
 
 def import_ogx_recordings(src_dir: Path | str, dest_dir: Path | str, *, rules: MatchRules | None = None) -> ImportReport:
@@ -60,23 +47,16 @@ def import_ogx_recordings(src_dir: Path | str, dest_dir: Path | str, *, rules: M
         raise CassetteError(
             f"the OGX recordings directory {src_dir} does not exist",
             value=str(src_dir),
-            fix="pass the directory holding OGX's recordings/*.json files (e.g. ../shared/ogx-recordings)",
+            allowed="a directory holding OGX's recordings/*.json files, e.g. OGX's tests/integration",
+            fix="pass OGX's tests/integration directory (or one of its recordings/ folders)",
         )
     rules = rules or MatchRules.load()
     library = CassetteLibrary.load(dest_dir, rules)
-    report = ImportReport()
-    recordings = [_read(path, src_dir, rules) for path in sorted(src_dir.rglob("*.json"))]
-    report.files_read = len(recordings)
-    continued = _assistant_turns(recordings)
-    groups: dict[str, list[_Recording]] = {}
-    for recording in recordings:
-        groups.setdefault(library.key_of(recording.interaction), []).append(recording)
+    corpus = read_corpus([src_dir], rules)
+    report = ImportReport(files_read=corpus.files_read, corpus=corpus)
+    kept, report.duplicates, report.conflicting = pick_answers(corpus.recordings, library.key_of)
     winners = []
-    for key, group in groups.items():
-        group.sort(key=lambda r: (r.answer not in continued, r.host != PREFERRED_HOST, r.source.name))
-        winner = group[0]
-        report.duplicates += len(group) - 1
-        report.conflicting += sum(1 for r in group[1:] if r.answer != winner.answer)
+    for winner in kept:
         if library.lookup(library.canonical_of(winner.interaction)) is not None:
             report.already_present += 1
             continue
@@ -86,68 +66,6 @@ def import_ogx_recordings(src_dir: Path | str, dest_dir: Path | str, *, rules: M
         report.entries_added += 1
     report.cassettes = library.flush()
     return report
-
-
-def _read(path: Path, src_dir: Path, rules: MatchRules) -> _Recording:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        request, response = data["request"], data["response"]
-        body = dict(request["body"])
-        body.update(body.pop("extra_body", None) or {})  # the SDK sends extra_body's fields at the top level
-        parts = urlsplit(request["url"])
-        endpoint = request.get("endpoint") or parts.path
-        chunks = response["body"]
-        streaming = isinstance(chunks, list)
-        payloads = [c["__data__"] for c in chunks] if streaming else [chunks["__data__"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as problem:
-        raise CassetteError(
-            f"{path} is not an OGX recording: {type(problem).__name__}: {problem}",
-            value=str(path),
-            allowed="OGX's recording format: {test_id, request: {method, url, body, endpoint}, response: {body: [{__type__, __data__}]}}",
-            fix="import only the recordings/ directories of OGX's integration tests",
-        ) from None
-    if streaming:
-        text = "".join(f"data: {json.dumps(p, ensure_ascii=False)}\n\n" for p in payloads) + "data: [DONE]\n\n"
-        content_type = "text/event-stream"
-    else:
-        text = json.dumps(payloads[0], indent=2, ensure_ascii=False) + "\n"
-        content_type = "application/json"
-    test_id = str(data.get("test_id") or "")
-    interaction = Interaction(
-        method=str(request.get("method", "POST")).upper(),
-        uri=rules.redactor.uri(f"{parts.scheme}://{parts.netloc}{endpoint}"),
-        request_body=stored_request_body(rules, json.dumps(body)),
-        status=200,
-        response_body=rules.redactor.text(text),
-        request_headers={"content-type": ["application/json"]},
-        response_headers={"content-type": [content_type]},
-        origin=f"ogx-recordings/{path.relative_to(src_dir).as_posix()} ({test_id})" if test_id else f"ogx-recordings/{path.relative_to(src_dir).as_posix()}",
-    )
-    return _Recording(path, test_id, parts.hostname or "", interaction, _answer_of(payloads))
-
-
-def _answer_of(payloads: list[dict[str, Any]]) -> str:
-    text, arguments = [], []
-    for payload in payloads:
-        for choice in payload.get("choices") or []:
-            delta = choice.get("delta") or choice.get("message") or {}
-            text.append(delta.get("content") or "")
-            for call in delta.get("tool_calls") or []:
-                arguments.append((call.get("function") or {}).get("arguments") or "")
-    return "".join(text) + "\x00" + "".join(arguments)
-
-
-def _assistant_turns(recordings: list[_Recording]) -> set[str]:
-    """Answers that some recorded request carries as an earlier assistant turn."""
-    turns = set()
-    for recording in recordings:
-        body = recording.interaction.request_json() or {}
-        for message in body.get("messages") or []:
-            if isinstance(message, dict) and message.get("role") == "assistant":
-                content = message.get("content") if isinstance(message.get("content"), str) else ""
-                arguments = "".join((c.get("function") or {}).get("arguments") or "" for c in message.get("tool_calls") or [])
-                turns.add(content + "\x00" + arguments)
-    return turns
 
 
 def _cassette_name(test_id: str) -> Path:

@@ -59,6 +59,7 @@ class MatchRules:
     redactor: Redactor
     source: Path
     digest: str  # SHA-256 of the rule file: keys are only comparable under the same rules
+    text_content: tuple[tuple[tuple[str, bool], ...], ...] = ()  # fields where one text part == the text
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> MatchRules:
@@ -107,11 +108,13 @@ class MatchRules:
         drop = body.get("drop") or []
         drop_if_equal = body.get("drop_if_equal") or {}
         renumber = body.get("renumber") or []
+        text_content = body.get("text_content") or []
         if not all(isinstance(x, str) for x in drop):
             raise bad("body.drop must be a list of field names", drop, "a list of strings")
         if not isinstance(drop_if_equal, dict):
             raise bad("body.drop_if_equal must map field names to default values", drop_if_equal, "a mapping")
         paths = tuple(_parse_path(p, bad) for p in renumber)
+        text_paths = tuple(_parse_path(p, bad) for p in text_content)
         try:
             patterns = compile_patterns(dict(redact.get("patterns") or {}))
         except re.error as error:
@@ -127,6 +130,7 @@ class MatchRules:
             drop=frozenset(drop),
             drop_if_equal=dict(drop_if_equal),
             renumber=paths,
+            text_content=text_paths,
             request_headers=frozenset(h.lower() for h in record.get("request_headers") or []),
             response_headers=frozenset(h.lower() for h in record.get("response_headers") or []),
             redactor=redactor,
@@ -161,13 +165,27 @@ class MatchRules:
             except ValueError:
                 canonical_body = self.redactor.text(text)
             else:
-                normal = _normalise_numbers(self._renumbered(self.stored_body(decoded)))
+                normal = _normalise_numbers(self._texts_joined(self._renumbered(self.stored_body(decoded))))
                 canonical_body = json.dumps(normal, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
                 if isinstance(decoded, dict) and isinstance(decoded.get("model"), str):
                     model = decoded["model"]
         else:
             canonical_body = ""
         return CanonicalRequest(method.upper(), path, canonical_body, model)
+
+    def _texts_joined(self, body: Any) -> Any:
+        """A content list holding a single text part is the same request as that text (OpenAI's chat API
+        takes both; OGX 1.5.0 sends the list where older versions sent the string)."""
+        if not isinstance(body, dict):
+            return body
+        for path in self.text_content:
+            for container, name in _slots(body, path):
+                value = container[name]
+                if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) \
+                        and value[0].get("type") == "text" and isinstance(value[0].get("text"), str) \
+                        and set(value[0]) <= {"type", "text"}:
+                    container[name] = value[0]["text"]
+        return body
 
     def _renumbered(self, body: Any) -> Any:
         # ``body`` is a fresh copy (``stored_body`` rebuilds every container), so it is edited in place.

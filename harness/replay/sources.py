@@ -5,7 +5,8 @@ without touching the HTTP side.
     AnswerSource.answer(call, canonical) -> Answer
       ├── CassetteSource   replay: the recorded answer, or RecordingMissing
       ├── UpstreamSource   live: forward, store nothing
-      └── RecordingSource  record / record-if-missing: forward, store the answer once it completed
+      └── RecordingSource  record / record-if-missing: forward, write the answer to its cassette as soon
+                           as it is complete (atomically, under the cassette's lock)
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import httpx
 
 from harness.core.errors import ReplayError
 
+from .deltas import redact_stream
 from .interaction import Interaction
 from .library import CassetteLibrary, Entry
 from .miss import recording_missing
+from .redaction import Redactor
 from .rules import CanonicalRequest, MatchRules
 from .sse import EventSplitter, is_event_stream
 from .upstream import Upstream
@@ -168,6 +171,9 @@ class RecordingSource:
         interaction = stored_interaction(self.rules, self.forward.upstream, call, response.status_code,
                                          response.reason_phrase, response.headers.get("content-type", ""), body, offsets)
         entry = self.library.add(interaction, target=self.library.target_for(call.nodeid), replace=not self.only_missing)
+        # Written now, not at the end of the run: a run stopped by SIGTERM (a CI timeout, a cancelled job)
+        # or SIGKILL, which runs no clean-up, loses at most the request in flight.
+        self.library.flush()
         self.recorded.append(entry)
         return entry
 
@@ -188,11 +194,17 @@ def stored_interaction(rules: MatchRules, upstream: Upstream, call: Call, status
         request_body=stored_request_body(rules, call.body),
         status=status,
         reason=reason,
-        response_body=redact.text(body.decode("utf-8", "replace")),
+        response_body=redacted_body(redact, content_type, body.decode("utf-8", "replace")),
         request_headers=request_headers,
         response_headers=response_headers,
         offsets_ms=[round(o * 1000) for o in offsets] if offsets is not None else None,
     )
+
+
+def redacted_body(redactor: Redactor, content_type: str, text: str) -> str:
+    """A response body as stored: a stream is redacted as its reader reads it (the deltas joined) and
+    event by event; any other body as text."""
+    return redact_stream(text, redactor) if is_event_stream(content_type) else redactor.text(text)
 
 
 def stored_request_body(rules: MatchRules, body: bytes | str) -> str:

@@ -27,6 +27,7 @@ RULES: dict[str, Rule] = {
     r.id: r
     for r in [
         Rule("ref-unresolvable", E, "a $ref points at nothing in the document"),
+        Rule("ref-cycle", E, "$refs that only point at each other (A → B → A): the schema never resolves"),
         Rule("ref-external", I, "a $ref points outside the document; these tools do not follow it"),
         Rule("union-no-discriminator", W, "a union with several object variants and no discriminator"),
         Rule("union-duplicate-variant", E, "the same schema appears twice in a union once nested unions are flattened"),

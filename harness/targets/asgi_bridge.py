@@ -59,6 +59,7 @@ class InProcessApp:
         self._stopped: asyncio.Event | None = None
         self._startup_error: BaseException | None = None
         self._wrapped: Any = None
+        self._listener: Any = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run_loop, name="harness-app-loop", daemon=True)
@@ -68,7 +69,21 @@ class InProcessApp:
         if self._startup_error is not None:
             raise self._startup_error
 
+    def listen_on_loopback(self, observers: list[Any]) -> str:
+        """Serve the running app on a loopback port too (see loopback_listener.py); returns its URL."""
+        from .loopback_listener import LoopbackListener
+
+        assert self._loop is not None and self._wrapped is not None, "InProcessApp.start() first"
+        if self._listener is None:
+            listener = LoopbackListener(self._wrapped, self._loop, observers)
+            listener.start()
+            self._listener = listener
+        return str(self._listener.url)
+
     def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         if self._loop is not None and self._stopped is not None and self._thread and self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._stopped.set)
             self._thread.join(timeout=30)

@@ -44,3 +44,13 @@ class RunningStack:
     describe: str = ""  # one line for reports: "OGX 1.5.0, library mode, suites/stacks/replay.yaml"
     # requests sent again because the app closed a kept-alive connection under them (clients.py)
     dropped_connections: list[str] = field(default_factory=list)
+    # who sees the exchanges that reach the app through its socket without the harness's clients
+    # (library mode's loopback listener; in other modes the app's own socket is not observed)
+    socket_observers: list[Callable[[Any], None]] = field(default_factory=list)
+
+    def socket_url(self) -> str:
+        """A URL any HTTP client can open: the app's own socket, or in library mode a loopback listener
+        started on first use whose exchanges go to ``socket_observers``."""
+        if self.asgi_app is not None:
+            return str(self.asgi_app.listen_on_loopback(self.socket_observers))
+        return self.base_url

@@ -123,7 +123,9 @@ def http_client(stack: RunningStack, on_exchange: OnExchange | None = None, **kw
     return httpx.Client(base_url=stack.base_url, transport=transport, trust_env=False, headers=HEADERS, **kwargs)
 
 
-def openai_client(stack: RunningStack, on_exchange: OnExchange | None = None) -> Any:
+def openai_client(stack: RunningStack, on_exchange: OnExchange | None = None, *, base_url: str | None = None) -> Any:
+    """``base_url`` (default: the stack's) is only the URL the client shows and builds requests on; the
+    transport still reaches the stack (in library mode: in-process)."""
     import httpx2
     import openai
 
@@ -131,4 +133,5 @@ def openai_client(stack: RunningStack, on_exchange: OnExchange | None = None) ->
     if on_exchange is not None:
         transport = observing_transport(transport, httpx2, on_exchange)
     http = httpx2.Client(transport=transport, trust_env=False, timeout=120, headers=HEADERS)
-    return openai.OpenAI(base_url=f"{stack.base_url}/v1", api_key="harness-no-key", http_client=http, max_retries=0)
+    return openai.OpenAI(base_url=f"{base_url or stack.base_url}/v1", api_key="harness-no-key", http_client=http,
+                         max_retries=0)

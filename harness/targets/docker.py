@@ -36,7 +36,9 @@ from harness.targets.base import AppEnvironment, RunningStack
 from harness.targets.docker_engine import ensure_engine
 from harness.targets.health import wait_healthy
 from harness.targets.ports import free_port, require_free
+from harness.targets.registry import OpenContext, register
 from harness.targets.server import loopback_config
+from harness.targets.stack_config import ConfigFinder, StackSelection
 
 if TYPE_CHECKING:
     import docker
@@ -374,3 +376,29 @@ class DockerTarget:
         if self._config_dir is not None:
             shutil.rmtree(self._config_dir, ignore_errors=True)
             self._config_dir = None
+
+
+class _Docker:
+    """``docker:<image>[?config=<name-or-path>][&port=N]``: the app in a container on the host network."""
+
+    mode = "docker"
+
+    def claims(self, value: str) -> bool:
+        return value.startswith(SCHEME)
+
+    def parse(self, value: str, finder: ConfigFinder) -> StackSelection:
+        spec = parse_docker_spec(value.strip())
+        config = finder.resolve(spec.config or "replay", value)
+        if spec.port is not None:
+            require_free(spec.port, value)
+        return StackSelection(mode=self.mode, raw=value, config=config, port=spec.port, image=spec.image,
+                              target=self, spec=spec)
+
+    def open(self, selection: StackSelection, context: OpenContext) -> DockerTarget:
+        assert selection.config is not None and selection.image is not None
+        # the image carries its own tiktoken cache (docker_image.py): no profile preparation here
+        return DockerTarget(resolve_image(selection.image), selection.config, context.env, port=selection.port,
+                            health_timeout=context.startup_timeout)
+
+
+TARGET = register(_Docker())

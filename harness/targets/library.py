@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,8 @@ from .asgi_bridge import InProcessApp, sync_transport
 from .base import AppEnvironment, RunningStack
 from .log_tail import LogTail
 from .profiles import StackProfile
+from .registry import OpenContext, register
+from .stack_config import ConfigFinder, StackSelection, bad_value
 
 BASE_URL = "http://router-under-test"  # never resolved: requests go through the in-process transport
 
@@ -30,7 +33,8 @@ class LibraryTarget:
 
     def _set_env(self) -> None:
         quiet = {name: value for name, value in self.profile.library_env if name not in os.environ}
-        variables = {**quiet, **self.env.variables(), self.profile.config_env: str(self.config)}
+        variables = {**quiet, **self.env.variables(), **self.profile.prepare(self.env.state_dir),
+                     self.profile.config_env: str(self.config)}
         for name, value in variables.items():
             self._saved_env[name] = os.environ.get(name)
             os.environ[name] = value
@@ -76,3 +80,27 @@ class LibraryTarget:
             self._app = None
         logging.getLogger().removeHandler(self._log)
         self._restore_env()
+
+
+class _Library:
+    """``<config>``: the app in the pytest process. Takes any value no other target claims."""
+
+    mode = "library"
+
+    def claims(self, value: str) -> bool:
+        return True
+
+    def parse(self, value: str, finder: ConfigFinder) -> StackSelection:
+        stripped = value.strip()
+        prefix, sep, _ = stripped.partition(":")
+        if sep and not Path(stripped).exists() and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", prefix) and len(prefix) > 1:
+            raise bad_value(value, f"unknown form {prefix + ':'!r}",
+                            "use one of the allowed forms, e.g. --stack-config=replay or --stack-config=server:replay")
+        return StackSelection(mode=self.mode, raw=value, config=finder.resolve(stripped, value), target=self)
+
+    def open(self, selection: StackSelection, context: OpenContext) -> LibraryTarget:
+        assert selection.config is not None
+        return LibraryTarget(context.profile, selection.config, context.env, startup_timeout=context.startup_timeout)
+
+
+TARGET = register(_Library())

@@ -6,6 +6,7 @@ import importlib
 import importlib.metadata
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from harness.core.errors import UsageError
 
@@ -34,6 +35,13 @@ class StackProfile:
         """The command a person types to serve ``config`` (for messages)."""
         program = {"ogx": "ogx", "llama-stack": "llama"}.get(self.name, self.name)
         return " ".join([program, "stack", "run", config, "--port", str(port), *self.server_args])
+
+    def prepare(self, state_dir: Path) -> dict[str, str]:
+        """Steps before the app starts on this machine (library and server mode): the environment they
+        produce. Both apps' vector_io providers load tiktoken's cl100k_base at start-up, offline."""
+        from .tiktoken_cache import prepare_tiktoken_cache
+
+        return {"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state_dir / "tiktoken"))}
 
     def installed_version(self) -> str | None:
         try:

@@ -17,6 +17,8 @@ from .health import wait_healthy
 from .log_tail import file_tail
 from .ports import free_port, require_free
 from .profiles import StackProfile
+from .registry import OpenContext, register
+from .stack_config import ConfigFinder, StackSelection, bad_value
 
 _PR_SET_PDEATHSIG = 1
 
@@ -68,7 +70,12 @@ class ServerTarget:
         port = self.port or free_port()
         config = loopback_config(self.config, self.env.state_dir / "stack-config.yaml", port)
         defaults = {name: value for name, value in self.profile.server_env if name not in os.environ}
-        env = {**os.environ, **defaults, **self.env.variables(), self.profile.config_env: str(config)}
+        # the app's own temporary files (OGX's CLI writes the resolved config, secrets included, as
+        # /tmp/ogx-run-*.yaml and leaves it) go under the session's state directory, removed with it
+        scratch = self.env.state_dir / "tmp"
+        scratch.mkdir(exist_ok=True)
+        env = {**os.environ, **defaults, **self.env.variables(), **self.profile.prepare(self.env.state_dir),
+               self.profile.config_env: str(config), "TMPDIR": str(scratch)}
         with open(self.log_path, "wb") as log:
             self._proc = subprocess.Popen(
                 self.profile.server_command(str(config), port),
@@ -113,3 +120,37 @@ class ServerTarget:
             proc.wait(timeout=5)
         except ProcessLookupError:
             pass
+
+
+class _Server:
+    """``server:<config>[:port]``: the app as a subprocess on a loopback port."""
+
+    mode = "server"
+
+    def claims(self, value: str) -> bool:
+        return value.startswith("server:")
+
+    def parse(self, value: str, finder: ConfigFinder) -> StackSelection:
+        rest = value.strip()[len("server:"):]
+        config, port = rest, None
+        head, sep, tail = rest.rpartition(":")
+        if sep and tail.isdigit():
+            config, port = head, int(tail)
+            if not 1 <= port <= 65535:
+                raise bad_value(value, f"port {port} is out of range 1-65535",
+                                "omit the port to get a free one, e.g. --stack-config=server:replay")
+        elif sep and not Path(rest).exists():
+            raise bad_value(value, f"{tail!r} is not a port number", "write server:<config>[:port], e.g. server:replay:8321")
+        if not config:
+            raise bad_value(value, "server: needs a stack config", "e.g. --stack-config=server:replay")
+        if port is not None:
+            require_free(port, value)  # before anything starts; checked again when the server starts
+        return StackSelection(mode=self.mode, raw=value, config=finder.resolve(config, value), port=port, target=self)
+
+    def open(self, selection: StackSelection, context: OpenContext) -> ServerTarget:
+        assert selection.config is not None
+        return ServerTarget(context.profile, selection.config, context.env, port=selection.port,
+                            startup_timeout=context.startup_timeout, option_value=selection.raw)
+
+
+TARGET = register(_Server())

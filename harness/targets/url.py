@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 from harness.core.errors import TargetError
 
 from .base import RunningStack
 from .health import wait_healthy
 from .profiles import get_profile
+from .registry import register
+from .stack_config import StackSelection, bad_value
 
 
 class UrlTarget:
@@ -29,3 +34,29 @@ class UrlTarget:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+class _Url:
+    """``http(s)://host:port``: a stack someone else started."""
+
+    mode = "url"
+
+    def claims(self, value: str) -> bool:
+        return value.startswith(("http://", "https://"))
+
+    def parse(self, value: str, finder: Any) -> StackSelection:
+        parts = urlsplit(value.strip())
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if not parts.hostname or port == -1 or parts.path not in {"", "/"} or parts.query:
+            raise bad_value(value, "not a usable base URL of a running stack",
+                            "give scheme, host and optional port only, e.g. --stack-config=http://127.0.0.1:8321")
+        return StackSelection(mode=self.mode, raw=value, url=f"{parts.scheme}://{parts.netloc}", target=self)
+
+    def open(self, selection: StackSelection, context: Any) -> UrlTarget:
+        return UrlTarget(selection.url or "", profile=context.profile.name)
+
+
+TARGET = register(_Url())

@@ -56,7 +56,13 @@ def _spec_routes(openapi_document) -> set[tuple[str, str]]:
     }
 
 
-def test_every_spec_route_is_listed_by_inspect_routes(http_client, openapi_document):
+def test_every_spec_route_is_listed_by_inspect_routes(http_client, openapi_document, stack, request):
+    if stack.profile == "ogx":
+        request.applymarker(pytest.mark.xfail(
+            strict=True,
+            reason="OGX 1.5.0 leaves POST /v1alpha/file-processors/process (the file_processors API, which the "
+            "replay stack enables as OGX's ci-tests stack does) out of /v1/inspect/routes while its spec has it",
+        ))
     listed = {(method, CONVERTER.sub(r"{\1}", route)) for method, route in _inspected_routes(http_client)}
     missing = sorted(_spec_routes(openapi_document) - listed)
     assert not missing, f"{len(missing)} spec routes are not listed by /v1/inspect/routes: {missing}"

@@ -75,12 +75,17 @@ def test_an_unknown_filter_value_names_what_is_allowed(tmp_path: Path, flag: str
     assert f"allowed: {allowed}" in rendered
 
 
-def test_no_setups_is_an_error_not_an_empty_matrix(tmp_path: Path) -> None:
+def test_without_setups_of_its_own_a_project_gets_the_bundled_ones(tmp_path: Path) -> None:
     suites = _tree(tmp_path)
     for setup in (suites / "setups").glob("*.yaml"):
         setup.unlink()
-    with pytest.raises(UsageError, match="the matrix is empty"):
-        matrix.build_matrix(suites)
+    assert {row["setup"] for row in matrix.build_matrix(suites)["include"]} == {"openai-gpt-4o"}
+
+
+def test_filters_that_leave_nothing_are_an_error_not_an_empty_matrix(tmp_path: Path) -> None:
+    suites = _tree(tmp_path)
+    with pytest.raises(UsageError):
+        matrix.build_matrix(suites, setups=["no-such-setup"])
 
 
 def test_a_missing_suites_directory_says_how_to_fix_it(tmp_path: Path) -> None:

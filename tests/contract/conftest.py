@@ -8,7 +8,7 @@ import pytest
 from harness.contract import ApiSpec, load_api_spec
 from harness.core.exchange import Exchange, Request, Response
 
-SPECS = Path("/work/shared/specs")
+SPECS = Path(__file__).resolve().parents[1] / "data" / "specs"  # see tests/data/PROVENANCE.md
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

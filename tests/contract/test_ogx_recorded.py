@@ -7,6 +7,8 @@ from pathlib import Path
 
 import httpx
 
+from harness.core.bundled import DEVIATIONS
+
 from harness.contract import (
     CheckOptions,
     CheckSession,
@@ -29,7 +31,7 @@ def _all_failures(spec, ogx_exchanges, deviations):
 
 
 def test_live_spec_findings_are_the_known_deviations(live_spec, ogx_exchanges):
-    deviations = Deviations.load(REPO / "suites" / "deviations.yaml")
+    deviations = Deviations.load(DEVIATIONS)
     failures = _all_failures(live_spec, ogx_exchanges, deviations)
     assert {f.check for f in failures} == {
         "spec_refs_resolve",
@@ -50,7 +52,7 @@ def test_live_spec_findings_are_the_known_deviations(live_spec, ogx_exchanges):
 
 
 def test_committed_spec_adds_the_error_schema_deviation(committed_spec, ogx_exchanges):
-    deviations = Deviations.load(REPO / "suites" / "deviations.yaml")
+    deviations = Deviations.load(DEVIATIONS)
     failures = _all_failures(committed_spec, ogx_exchanges, deviations)
     assert {f.check for f in failures} == {
         "error_schema",
@@ -62,7 +64,7 @@ def test_committed_spec_adds_the_error_schema_deviation(committed_spec, ogx_exch
 
 
 def test_every_declared_deviation_is_seen(live_spec, committed_spec, ogx_exchanges):
-    deviations = Deviations.load(REPO / "suites" / "deviations.yaml")
+    deviations = Deviations.load(DEVIATIONS)
     _all_failures(live_spec, ogx_exchanges, deviations)
     _all_failures(committed_spec, ogx_exchanges, deviations)
     # the captured traffic is OGX 1.5.0's: every OGX entry must be seen in it, except those another run

@@ -24,7 +24,7 @@ from harness.targets.asgi_bridge import InProcessApp
 from harness.targets.base import RunningStack
 from tests.bugzoo.apps import conversations, things
 
-LIVE_SPEC = Path("/work/shared/specs/ogx-1.5.0-live-openapi.json")
+LIVE_SPEC = Path(__file__).resolve().parents[1] / "data" / "specs" / "ogx-1.5.0-live-openapi.json"
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 import argparse
 import json
+import subprocess
+import sys
 
 import pytest
 from replay_fakes import chat, recorded, write_cassette
@@ -92,3 +94,15 @@ def test_import_ogx_command_reports_what_it_did(tmp_path, capsys):
     assert run("cassettes", "import-ogx", str(src), str(tmp_path / "out")) == 0
     assert "added 1 entries" in capsys.readouterr().out
     assert (tmp_path / "out/responses/test_x.yaml").exists()
+
+
+@pytest.mark.parametrize("layout", ["empty directory", "no cassettes in it"])
+def test_scan_of_nothing_says_so_and_exits_2(tmp_path, layout):
+    if layout == "no cassettes in it":
+        (tmp_path / "notes.txt").write_text("Bearer sk-live-0123456789abcdefghijklmn")
+        (tmp_path / "sub").mkdir()
+    result = subprocess.run([sys.executable, "-m", "harness", "cassettes", "scan", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "no secrets found" not in result.stdout + result.stderr
+    assert f"scanned nothing: {tmp_path} holds no cassette files" in result.stderr
+    assert "*.yaml, *.yml, *.json" in result.stderr and "fix:" in result.stderr

@@ -1,23 +1,16 @@
-"""Shared helpers for the spec-tool tests: small OpenAPI documents built in code, and the real specs."""
+"""Shared helpers for the spec-tool tests: small OpenAPI documents built in code, and the real specs
+(copies in tests/data/specs; where they come from: tests/data/PROVENANCE.md)."""
 
 from __future__ import annotations
 
 import copy
 from pathlib import Path
 
-import pytest
-
-SPECS = Path("/work/shared/specs")
+SPECS = Path(__file__).resolve().parents[1] / "data" / "specs"
 BEFORE = SPECS / "llama-stack-pr4342-before.yaml"
 AFTER = SPECS / "llama-stack-pr4342-after.yaml"
 COMMITTED = SPECS / "ogx-2026-05-committed.yaml"
 LIVE = SPECS / "ogx-1.5.0-live-openapi.json"
-
-
-def real(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"real spec {path} is not on this machine")
-    return path
 
 
 def make_spec(schemas: dict | None = None, paths: dict | None = None, version: str = "3.1.0", **components) -> dict:

@@ -9,7 +9,7 @@ import yaml
 
 from harness.cli import main
 
-from .helpers import AFTER, BEFORE, LIVE, get_op, make_spec, obj, real, ref, tagged
+from .helpers import AFTER, BEFORE, LIVE, get_op, make_spec, obj, ref, tagged
 
 CLEAN = make_spec({"A": tagged("a"), "B": tagged("b"), "U": {"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type", "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"}}}}, get_op(ref("U")))
 DUPLICATE = make_spec({"A": tagged("a"), "U": {"oneOf": [ref("A"), ref("A")]}}, get_op(ref("U")))
@@ -120,16 +120,16 @@ def test_rules_listing(capsys):
 
 
 def test_real_specs_through_the_cli(capsys):
-    code, out, _ = run(capsys, "spec", "lint", str(real(LIVE)), "--format", "json")
+    code, out, _ = run(capsys, "spec", "lint", str(LIVE), "--format", "json")
     assert code == 1 and json.loads(out)["summary"]["error"] >= 4
-    code, out, _ = run(capsys, "spec", "diff", str(real(BEFORE)), str(real(AFTER)), "--format", "json")
+    code, out, _ = run(capsys, "spec", "diff", str(BEFORE), str(AFTER), "--format", "json")
     assert code == 1
     assert [c["rule"] for c in json.loads(out)["changes"]].count("response-became-union") == 1
 
 
 def test_reviewed_suppressions_file_accepts_the_pr4342_union_widening(capsys):
     suppressions = str(Path(__file__).resolve().parents[2] / "suites" / "spec-suppressions.yaml")
-    code, out, _ = run(capsys, "spec", "diff", str(real(BEFORE)), str(real(AFTER)), "--format", "json", "--suppressions", suppressions)
+    code, out, _ = run(capsys, "spec", "diff", str(BEFORE), str(AFTER), "--format", "json", "--suppressions", suppressions)
     data = json.loads(out)
     assert [c["rule"] for c in data["suppressed"]] == ["response-became-union"]
     assert data["unused_suppressions"] == []

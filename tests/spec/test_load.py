@@ -6,12 +6,12 @@ import pytest
 from harness.core.errors import SpecError
 from harness.spectools import Spec, load_spec
 
-from .helpers import LIVE, BEFORE, real
+from .helpers import LIVE, BEFORE
 
 
 def test_reads_yaml_and_json_real_specs():
-    before = load_spec(real(BEFORE))
-    live = load_spec(real(LIVE))
+    before = load_spec(BEFORE)
+    live = load_spec(LIVE)
     assert before.openapi == "3.1.0" and live.openapi == "3.1.0"
     assert "/v1/conversations/{conversation_id}/items/{item_id}" in before.doc["paths"]
     assert live.source == str(LIVE)

@@ -8,7 +8,7 @@ import pytest
 from harness.core.errors import HarnessError
 from harness.spectools import diff, lint
 
-from .helpers import LIVE, real
+from .helpers import LIVE
 
 
 def _schemas(doc):
@@ -58,7 +58,7 @@ def _deep(n):
 
 @pytest.fixture(scope="module")
 def live():
-    return json.loads(real(LIVE).read_text())
+    return json.loads(LIVE.read_text())
 
 
 @pytest.mark.parametrize("name", MUTATIONS)

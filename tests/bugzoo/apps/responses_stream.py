@@ -18,7 +18,7 @@ from harness.contract import ApiSpec, load_api_spec
 from ..zoo import Driver, SeededBug
 
 NAME = "responses_stream"
-COMMITTED_SPEC = Path("/work/shared/specs/ogx-2026-05-committed.yaml")
+COMMITTED_SPEC = Path(__file__).resolve().parents[2] / "data" / "specs" / "ogx-2026-05-committed.yaml"
 TEXT_DELTAS = ["Humans", " live", " on", " Earth", "."]
 ARGUMENT_DELTAS = ['{"city"', ': "Pa', 'ris"}']
 
