@@ -28,7 +28,7 @@ def test_summary_junit_and_markdown(pytester, deviations):
     pytester.mkdir("suites/demo")
     (pytester.path / "suites/demo/test_demo.py").write_text(SUITE)
     args = [f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p", "no:cacheprovider"]
-    args.append(f"--deviations={REPO / 'suites/deviations.yaml'}" if deviations else "--deviations=none.yaml")
+    args.append(f"--deviations={REPO / 'harness/bundled/deviations.yaml'}" if deviations else "--deviations=none.yaml")
     if not deviations:
         (pytester.path / "none.yaml").write_text("[]\n")
     result = pytester.runpytest_subprocess(*args, timeout=300)
@@ -89,7 +89,7 @@ def test_mixed_error_formats_are_found_when_each_worker_saw_one_of_them(pytester
     pytester.mkdir("suites")
     pytester.mkdir("suites/demo")
     (pytester.path / "suites/demo/test_demo.py").write_text(MIXED)
-    declared = yaml.safe_load((REPO / "suites" / "deviations.yaml").read_text())
+    declared = yaml.safe_load((REPO / "harness" / "bundled" / "deviations.yaml").read_text())
     entries = declared["deviations"] if isinstance(declared, dict) else declared
     kept = [e for e in entries if e.get("check") != "error_format_consistent"]
     (pytester.path / "deviations.yaml").write_text(yaml.safe_dump({"deviations": kept} if isinstance(declared, dict) else kept))
