@@ -16,8 +16,9 @@ ALLOWED = {
     "replay": {"core", "replay"},
     "spectools": {"core", "spectools"},
     "targets": {"core", "contract", "replay", "targets"},
-    "plugin": {"core", "contract", "replay", "spectools", "targets", "plugin"},
-    "cli": {"core", "contract", "replay", "spectools", "targets", "cli"},
+    "report": {"core", "report"},
+    "plugin": {"core", "contract", "replay", "spectools", "targets", "report", "plugin"},
+    "cli": {"core", "contract", "replay", "spectools", "targets", "report", "cli"},
 }
 # third-party modules that only the upper layers may use
 FORBIDDEN_BELOW_PLUGIN = {"pytest", "_pytest"}

@@ -17,6 +17,7 @@ COMMANDS = {
     "matrix": "harness.cli.matrix",
     "ogx": "harness.cli.ogx",
     "compat": "harness.cli.compat",
+    "report": "harness.cli.report",
 }
 
 EXIT_BAD_INPUT = 2

@@ -85,4 +85,7 @@ def run_checks(ctx: CheckContext, subject: Any, kind: str) -> list[CheckFailure]
             Evidence("traceback", "".join(traceback.format_exception(error)[-6:])),
         )
 
-    return checks.run(ctx, subject, kind=kind, skip=ctx.options.skip, on_crash=crashed)
+    def outcome(name: str, result: str) -> None:
+        ctx.session.note_outcome(ctx.operation_key, name, result)
+
+    return checks.run(ctx, subject, kind=kind, skip=ctx.options.skip, on_crash=crashed, on_outcome=outcome)

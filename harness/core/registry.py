@@ -53,11 +53,14 @@ class Registry:
         return iter(self._checks.values())
 
     def run(self, ctx: Any, subject: Any, *, kind: str = "response", skip: Iterable[str] = (),
-            on_crash: Callable[[str, Exception], CheckFailure] | None = None) -> list[CheckFailure]:
+            on_crash: Callable[[str, Exception], CheckFailure] | None = None,
+            on_outcome: Callable[[str, str], None] | None = None) -> list[CheckFailure]:
         """Run every check of ``kind`` not in ``skip``; collect failures instead of stopping at the first.
 
         A check that raises anything else is a bug in the check: with ``on_crash`` it becomes the failure
-        that callback returns (so it cannot hide the other findings); without, it propagates."""
+        that callback returns (so it cannot hide the other findings); without, it propagates.
+        ``on_outcome(name, outcome)`` hears each check that ran: ``passed``, ``failed`` or ``skipped``."""
+        note = on_outcome or (lambda name, outcome: None)
         skipped = set(skip)
         failures: list[CheckFailure] = []
         for check in self._checks.values():
@@ -66,6 +69,7 @@ class Registry:
             try:
                 check.func(ctx, subject)
             except CheckSkipped:
+                note(check.name, "skipped")
                 continue
             except CheckFailure as failure:
                 failures.append(failure)
@@ -73,6 +77,10 @@ class Registry:
                 if on_crash is None:
                     raise
                 failures.append(on_crash(check.name, error))
+            else:
+                note(check.name, "passed")
+                continue
+            note(check.name, "failed")
         return failures
 
 

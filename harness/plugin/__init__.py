@@ -78,9 +78,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS] = settings
     config.stash[STACK_SESSION] = StackSession(settings.selection, settings.profile,
                                                startup_timeout=settings.startup_timeout)
-    from . import checking, fixtures, inference, report, workers
+    from . import checking, fixtures, inference, report, results, workers
 
-    for module in (fixtures, inference, checking, report, workers):
+    for module in (fixtures, inference, checking, report, results, workers):
         config.pluginmanager.register(module, module.__name__)
 
 

@@ -46,6 +46,7 @@ class ContractRun:
     skipped_lines: list[str] | None = None  # merged from xdist workers; else the spec session's
     across_workers: list[Finding] = field(default_factory=list)  # found by comparing xdist workers' observations
     merged_reference_routes: Any = None  # the workers' reference coverage added up (xdist controller)
+    listeners: list[Any] = field(default_factory=list)  # told observed(exchange), checked(exchange, failures)
     _current: str | None = None
     _pending: dict[str | None, list[Exchange]] = field(default_factory=lambda: defaultdict(list))
     _tests_begun: set[str] = field(default_factory=set)  # every test that ran with this run
@@ -69,7 +70,10 @@ class ContractRun:
         return run
 
     def observe(self, exchange: Exchange) -> None:
-        self._pending[self._current].append(dataclasses.replace(exchange, test=self._current))
+        exchange = dataclasses.replace(exchange, test=self._current)
+        self._pending[self._current].append(exchange)
+        for listener in self.listeners:
+            listener.observed(exchange)
 
     def record(self, nodeid: str, failures: list[CheckFailure], *, checked: int) -> None:
         """Findings a test has already judged itself (the property run checks each generated exchange and
@@ -92,7 +96,10 @@ class ContractRun:
             return []
         failures: list[CheckFailure] = []
         for exchange in exchanges:
-            failures += check_exchange(self.spec, exchange, deviations=self.deviations, options=self.options)
+            found = check_exchange(self.spec, exchange, deviations=self.deviations, options=self.options)
+            for listener in self.listeners:
+                listener.checked(exchange, found)
+            failures += found
         self.exchanges_checked += len(exchanges)
         self._add_hint(failures)
         self.findings += [Finding(nodeid, failure) for failure in failures]

@@ -93,6 +93,11 @@ def contract_run(request: pytest.FixtureRequest, stack: RunningStack, openapi_do
     except HarnessError as error:  # an unusable spec or deviations file
         fail_session(error)
     attach(request.config, run)
+    from .results import timelines_of
+
+    timelines = timelines_of(request.config)  # SSE timelines for the results file
+    timelines.spec = run.spec
+    run.listeners.append(timelines)
     return run
 
 
@@ -103,20 +108,28 @@ def api_spec(contract_run: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def http_client(stack: RunningStack, contract_run: Any) -> Iterator[Any]:
+def http_client(request: pytest.FixtureRequest, stack: RunningStack, contract_run: Any) -> Iterator[Any]:
     """An ``httpx.Client`` whose base URL is the stack; every response is checked against the spec."""
     from harness.targets.clients import http_client as make
 
+    from .results import timelines_of
+    from .timelines import install
+
     with make(stack, on_exchange=contract_run.observe) as client:
+        install(client, timelines_of(request.config).clock)
         yield client
 
 
 @pytest.fixture(scope="session")
-def openai_client(stack: RunningStack, contract_run: Any) -> Iterator[Any]:
+def openai_client(request: pytest.FixtureRequest, stack: RunningStack, contract_run: Any) -> Iterator[Any]:
     """The official ``openai`` SDK client pointed at the stack (in library mode too); checked likewise."""
     from harness.targets.clients import openai_client as make
 
+    from .results import timelines_of
+    from .timelines import install
+
     client = make(stack, on_exchange=contract_run.observe)
+    install(client, timelines_of(request.config).clock)
     yield client
     client.close()
 

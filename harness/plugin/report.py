@@ -3,8 +3,6 @@ a Markdown report listing every contract finding with its evidence."""
 
 from __future__ import annotations
 
-import datetime
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -102,8 +100,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     if workers.is_worker(config) and _STACK_DESCRIBE in config.stash:
         run = run_of(config)
+        from .results import worker_part
+
         workers.send(config, "report", {"stack": config.stash[_STACK_DESCRIBE], "run": run.export() if run else None,
-                                        "dropped": list(config.stash.get(_DROPPED, []))})
+                                        "dropped": list(config.stash.get(_DROPPED, [])),
+                                        "results": worker_part(config)})
         return
     runs = [part["run"] for part in workers.received(config, "report") if part["run"] is not None]
     if runs:  # the pytest-xdist controller: one run from every worker's part
@@ -161,12 +162,17 @@ def summary_lines(outcomes: dict[tuple[str, str], Counter[str]], run: Any) -> li
 
 def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
                    exitstatus: int) -> Path:
-    from . import SETTINGS
+    """The results file, and the Markdown report rendered from it."""
+    from harness.report import markdown
+
+    from . import SETTINGS, results
 
     report_dir = config.stash[SETTINGS].report_dir
     report_dir.mkdir(parents=True, exist_ok=True)
+    data = results_data(config, outcomes, run, exitstatus)
+    results.write(report_dir, data)
     path = report_dir / f"harness-{_mode(config)}.md"
-    path.write_text(render_markdown(config, outcomes, run, exitstatus))
+    path.write_text(markdown.render(data))
     compat = compat_results(config, run)
     if compat is not None:
         from harness.contract.compat import write_compat
@@ -175,62 +181,43 @@ def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counte
     return path
 
 
-def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
-                    exitstatus: int) -> str:
-    from .checking import Finding
+def results_data(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
+                 exitstatus: int) -> dict[str, Any]:
+    from . import results
 
     stack = config.stash.get(_STACK_DESCRIBE, "") if _STACK_DESCRIBE in config.stash else ""
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "# Router harness report",
-        "",
-        f"- app: {stack or '(not started)'}",
-        f"- command: `{' '.join(['pytest', *config.invocation_params.args])}`",
-        f"- finished: {now}, exit status {int(exitstatus)}",
-        f"- python: {sys.version.split()[0]}",
-        "",
-        "## Tests",
-        "",
-        "| suite | mode | " + " | ".join(COLUMNS) + " |",
-        "|---|---|" + "---|" * len(COLUMNS),
-    ]
-    for (suite, mode), counts in sorted(outcomes.items()):
-        lines.append(f"| {suite} | {mode} | " + " | ".join(str(counts[c]) for c in COLUMNS) + " |")
-    lines += ["", "## Contract findings", ""]
-    if run is None:
-        lines.append("No responses were checked (no test used the harness's clients).")
-        return "\n".join(lines) + "\n"
-    lines.append(f"{run.exchanges_checked} exchanges checked; {run.exchanges_unchecked} exchanges from tests marked "
-                 "`no_contract_checks` were not checked.")
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in run.findings:
-        groups[finding.kind].append(finding)
-    titles = {"unexpected": "Unexpected (these fail their tests, or the run when no one test saw them)", "expected": "Expected: declared deviations",
-              "warning": "Warnings", "info": "Information"}
-    for kind in ("unexpected", "expected", "warning", "info"):
-        found = _deduplicated(groups.get(kind, []))
-        total = len(groups.get(kind, []))
-        count = f"{len(found)}" if total == len(found) else f"{len(found)} distinct ({total} in the summary's count: one per test that saw it)"
-        lines += ["", f"### {titles[kind]}: {count}", ""]
-        for finding, tests in found:
-            where = ", ".join(f"`{t}`" for t in tests[:3]) + (f" and {len(tests) - 3} more" if len(tests) > 3 else "")
-            lines += [f"#### {finding.failure.check}: {finding.failure.title}", "",
-                      f"Seen in: {where or finding.where or 'the spec document'}", "", "```", finding.failure.render(), "```", ""]
-    lines += ["", *compat_section(config, run)]
-    if run.deviations is not None:
-        unused = run.unused_deviations()
-        lines += ["", f"## Deviations declared for {run.options.target} but not seen in this run: {len(unused)}", ""]
-        lines += [f"- {getattr(d, 'check', '?')} `{getattr(d, 'operation', '?')}`: {getattr(d, 'reason', '')}" for d in unused]
-    dropped = config.stash.get(_DROPPED, [])
-    if dropped:
-        lines += ["", f"## Connections the app closed under a request: {len(dropped)}", "",
-                  "Each request was sent once more (idempotent methods only, as RFC 9110 9.2.2 allows). OGX 1.5.0 "
-                  "and llama-stack 0.7.3 close the connection after answering a request whose handler raised.", ""]
-        lines += [f"- {line}" for line in dropped[:50]]
-    skipped = run.skipped_report()
-    if skipped:
-        lines += ["", "## Checks that could not run", ""] + [f"- {line}" for line in skipped]
-    return "\n".join(lines) + "\n"
+    data = results.build(config, outcomes, run, exitstatus, stack, config.stash.get(_DROPPED, []))
+    compat = compat_results(config, run)
+    if compat is not None:
+        data["reference_distance"] = reference_distance(compat)
+    return data
+
+
+def reference_distance(compat: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per route the reference covers: the share of its exchanges' reference checks that found a
+    difference (findings over exchanges, at most 1), with a few of the findings' titles."""
+    exchanges: Counter[str] = Counter()
+    for route, covered, count in compat["routes"]:
+        if covered:
+            exchanges[route] += count
+    findings: dict[str, list[str]] = defaultdict(list)
+    for finding in compat["findings"]:
+        findings[finding["operation"] or "?"].append(f"{finding['check']}: {finding['title']}")
+    return [{"route": route, "compared": n, "differing": min(len(findings[route]), n),
+             "distance": round(min(len(findings[route]), n) / n, 3) if n else 0.0,
+             "unit": "share of exchanges with a reference finding", "reference": str(compat["reference"]),
+             "examples": sorted(set(findings[route]))[:5]} for route, n in sorted(exchanges.items())]
+
+
+def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
+                    exitstatus: int) -> str:
+    from harness.report import markdown
+
+    return markdown.render(results_data(config, outcomes, run, exitstatus))
+
+
+def deduplicated(findings: list[Any]) -> list[tuple[Any, list[str]]]:
+    return _deduplicated(findings)
 
 
 def compat_results(config: pytest.Config, run: Any) -> dict | None:

@@ -72,6 +72,7 @@ class ReplayEndpoint:
         self._miss_keys: set[tuple[str | None, str]] = set()
         self._used: dict[str, Entry] = {}
         self._used_by_test: dict[str | None, list[str]] = defaultdict(list)
+        self._missed: list[dict[str, Any]] = []  # every miss of the run, kept for the report (take_misses empties _misses)
 
     def _load_library(self, has_other_recordings: bool = False) -> CassetteLibrary:
         if self.mode in (InferenceMode.LIVE, InferenceMode.SYNTHETIC):  # no cassettes read
@@ -164,6 +165,18 @@ class ReplayEndpoint:
         """References (``file#index``) of the entries that answered this test's requests."""
         with self._lock:
             return list(self._used_by_test.get(nodeid, []))
+
+    @property
+    def missed(self) -> list[dict[str, Any]]:
+        """Every request the run could not serve, as plain data: the request, its test, key and the nearest
+        recording (for the report's replay coverage)."""
+        with self._lock:
+            return [dict(miss) for miss in self._missed]
+
+    def used_by_test(self) -> dict[str | None, list[str]]:
+        """Entry references (``file#index``) per test that used them."""
+        with self._lock:
+            return {test: list(refs) for test, refs in self._used_by_test.items()}
 
     def write_usage(self, path: Path | None = None, *, run_id: str | None = None) -> Path:
         """Record which entries this (full) replay run used, for ``harness cassettes prune``."""
@@ -266,6 +279,12 @@ class ReplayEndpoint:
                 return
             self._miss_keys.add(error.miss_key)
             self._misses.append(error)
+            request, nearest = getattr(error, "request", None), getattr(error, "nearest", None)
+            self._missed.append({
+                "test": nodeid, "key": key[:16],
+                "request": (f"{request.method} {request.path}" + (f" (model {request.model})" if request.model else ""))
+                if request is not None else error.message.splitlines()[0],
+                "nearest": nearest.ref if nearest is not None else None})
 
     def __repr__(self) -> str:
         return f"ReplayEndpoint({display_path(self.cassette_dir)!r}, mode={self.mode.value!r}, base_url={self.base_url!r})"

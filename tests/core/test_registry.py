@@ -52,3 +52,16 @@ def test_unknown_check_and_double_registration():
     with pytest.raises(ValueError):
         registry.register("fails")(lambda ctx, subject: None)
     assert registry.get("fails").description == "Always fails."
+
+
+def test_run_tells_how_each_check_ended():
+    registry = make()
+
+    @registry.register("holds")
+    def holds(ctx, subject):
+        return None
+
+    heard = []
+    registry.run(None, "x", on_crash=lambda name, error: CheckFailure(name, "crashed"),
+                 on_outcome=lambda name, outcome: heard.append((name, outcome)))
+    assert heard == [("fails", "failed"), ("skips", "skipped"), ("crashes", "failed"), ("holds", "passed")]

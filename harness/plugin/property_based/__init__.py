@@ -47,6 +47,12 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(error.render()) from None
 
 
+def check_session_of(config: pytest.Config) -> Any:
+    """The property run's own check session (how each check ended per operation), if one ran."""
+    run = config.stash.get(_RUN, None)
+    return run.session if run is not None else None
+
+
 @pytest.fixture(scope="session")
 def property_settings(request: pytest.FixtureRequest) -> Any:
     """The property run's options (examples, seed, operations, reproduce), validated at configure time."""

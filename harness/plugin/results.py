@@ -1,0 +1,230 @@
+"""The run's results file (``results-<mode>.json`` next to ``junit-<mode>.xml`` and ``harness-<mode>.md``):
+what the Markdown report and ``harness report merge`` render. Built once, on the controller under
+pytest-xdist, from the outcome counts, the contract run, the SSE timelines and the replay endpoint."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# harness.report and .timelines are imported when first needed: hypothesis draws constants from every local
+# module loaded, so a module imported at configure time changes what a seeded property run generates.
+_TIMELINES = pytest.StashKey[Any]()
+_SECONDS = pytest.StashKey["Counter[str]"]()
+_STARTED = pytest.StashKey["tuple[float, datetime.datetime]"]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SECONDS] = Counter()
+    config.stash[_STARTED] = (time.monotonic(), datetime.datetime.now(datetime.timezone.utc))
+    config.pluginmanager.register(SuiteSeconds(config), "harness.results.seconds")
+
+
+def timelines_of(config: pytest.Config) -> Any:
+    """The run's :class:`~harness.plugin.timelines.Timelines`."""
+    if _TIMELINES not in config.stash:
+        from .timelines import Timelines
+
+        config.stash[_TIMELINES] = Timelines()
+    return config.stash[_TIMELINES]
+
+
+class SuiteSeconds:
+    """Adds up each suite's test durations (registered per config, as the outcome counter is)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        from .report import suite_of
+
+        if type(report).__name__.lower() != "subtestreport":  # a subtest's time is inside its test's
+            self.config.stash[_SECONDS][suite_of(report.nodeid)] += report.duration
+
+
+# -- pytest-xdist: the parts only a worker knows ------------------------------------------------------
+
+def worker_part(config: pytest.Config) -> dict[str, Any]:
+    """What this worker adds to the controller's results file (plain data)."""
+    from .checking import run_of
+
+    run = run_of(config)
+    return {"seconds": dict(config.stash.get(_SECONDS, {})), "timelines": timelines_of(config).export(),
+            "coverage": _coverage(config, run), "replay": _replay(config)}
+
+
+def build(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any, exitstatus: int,
+          stack: str, dropped: list[str]) -> dict[str, Any]:
+    from harness.report import results as results_file
+
+    from . import SETTINGS, workers
+    from .report import COLUMNS
+
+    parts = [part["results"] for part in workers.received(config, "report") if part.get("results")]
+    seconds = Counter(config.stash.get(_SECONDS, {}))
+    for part in parts:
+        seconds.update(part["seconds"])
+    settings = config.stash[SETTINGS]
+    started_clock, started = config.stash[_STARTED]
+    mode = settings.selection.mode
+    tests = [{"suite": suite, "mode": m, **{c: int(counts[c]) for c in COLUMNS}, "seconds": round(seconds[suite], 3)}
+             for (suite, m), counts in sorted(outcomes.items())]
+    junit = getattr(config.option, "xmlpath", None)
+    return {
+        "format": results_file.FORMAT, "version": results_file.VERSION,
+        "harness_version": results_file.harness_version(),
+        "job": {
+            "name": os.environ.get("HARNESS_JOB_NAME") or None,
+            "setup": getattr(settings.setup, "name", None),
+            "mode": mode,
+            "target": getattr(getattr(run, "options", None), "target", None),
+            "app": stack or "(not started)",
+            "command": " ".join(["pytest", *config.invocation_params.args]),
+            "inference_mode": settings.inference_mode.value if mode != "url" else None,
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "wall_seconds": round(time.monotonic() - started_clock, 2),
+            "exit_status": int(exitstatus),
+            "python": sys.version.split()[0],
+            "commit": _commit(config),
+            "junit": Path(junit).name if junit else None,
+        },
+        "tests": tests,
+        "contract": _contract(config, run, parts),
+        "timelines": _timelines(config, parts),
+        "replay": _merged_replay([_replay(config), *(part["replay"] for part in parts)]),
+        "dropped_connections": list(dropped),
+    }
+
+
+def write(report_dir: Path, results: dict[str, Any]) -> Path:
+    from harness.report import results as results_file
+
+    return results_file.write(report_dir / results_file.file_name(results["job"]["mode"]), results)
+
+
+# -- the parts ------------------------------------------------------------------------------------------
+
+def _contract(config: pytest.Config, run: Any, parts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    from .report import deduplicated
+
+    coverage: Counter[tuple[str | None, str, str]] = Counter()
+    for part in [_coverage(config, run), *(p["coverage"] for p in parts)]:
+        for row in part:
+            for outcome in ("passed", "failed", "skipped"):
+                coverage[(row["operation"], row["check"], outcome)] += row[outcome]
+    cells = sorted({(op, check) for op, check, _ in coverage}, key=lambda c: (c[0] or "", c[1]))
+    findings = []
+    for kind in ("unexpected", "expected", "warning", "info"):
+        group = [f for f in run.findings if f.kind == kind]
+        for finding, tests in deduplicated(group):
+            data = finding.failure.to_dict()
+            findings.append({"kind": kind, **{k: data[k] for k in ("check", "title", "severity", "operation", "status",
+                                                                   "expected_reason", "reproduce")},
+                             "evidence": [{"label": label, "text": text} for label, text in data["evidence"]],
+                             "tests": tests,
+                             "count": sum(1 for f in group if _same(f, finding)),
+                             "where": finding.where if not tests else None})
+    deviations = None
+    if run.deviations is not None:
+        deviations = {"target": run.options.target,
+                      "unused": [{"check": str(getattr(d, "check", "?")), "operation": str(getattr(d, "operation", "?")),
+                                  "reason": str(getattr(d, "reason", ""))} for d in run.unused_deviations()]}
+    return {"exchanges_checked": run.exchanges_checked, "exchanges_unchecked": run.exchanges_unchecked,
+            "findings": findings,
+            "coverage": [{"operation": op, "check": check, "passed": coverage[(op, check, "passed")],
+                          "failed": coverage[(op, check, "failed")], "skipped": coverage[(op, check, "skipped")]}
+                         for op, check in cells],
+            "deviations": deviations, "skipped_checks": list(run.skipped_report())}
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (a.failure.check, a.failure.operation, a.failure.title) == (b.failure.check, b.failure.operation, b.failure.title)
+
+
+def _coverage(config: pytest.Config, run: Any) -> list[dict[str, Any]]:
+    """How each check ended per operation, from this process's check sessions (the plugin's, and the
+    property run's own)."""
+    from .property_based import check_session_of
+
+    counts: Counter[tuple[str | None, str, str]] = Counter()
+    sessions = [getattr(getattr(run, "spec", None), "session", None), check_session_of(config)]
+    for session in {id(s): s for s in sessions if s is not None}.values():
+        counts.update(getattr(session, "outcomes", {}))
+    rows: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for (operation, check, outcome), n in counts.items():
+        row = rows.setdefault((operation, check), {"operation": operation, "check": check,
+                                                   "passed": 0, "failed": 0, "skipped": 0})
+        row[outcome] += n
+    return list(rows.values())
+
+
+def _timelines(config: pytest.Config, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    from .timelines import MAX_EVENTS, MAX_TIMELINES
+
+    exported = [timelines_of(config).export(), *(part["timelines"] for part in parts)]
+    items = [item for part in exported for item in part["items"]]
+    items.sort(key=lambda item: (item["first_broken"] is None, item["test"] or ""))
+    items = items[:MAX_TIMELINES]
+    return {"seen": sum(part["seen"] for part in exported), "kept": len(items), "max_kept": MAX_TIMELINES,
+            "max_events": MAX_EVENTS, "items": items}
+
+
+def _replay(config: pytest.Config) -> dict[str, Any] | None:
+    from .inference import endpoint_of
+
+    endpoint = endpoint_of(config)
+    if endpoint is None:
+        return None
+    used: dict[str, list[str]] = defaultdict(list)
+    for test, refs in endpoint.used_by_test().items():
+        for ref in refs:
+            if test and test not in used[ref]:
+                used[ref].append(test)
+            else:
+                used.setdefault(ref, [])
+    known = [entry.ref for entry in endpoint.library.entries() if entry.index is not None]
+    return {"inference_mode": endpoint.mode.value, "cassette_dir": str(endpoint.cassette_dir),
+            "known_refs": known, "used": dict(used), "missed": endpoint.missed}  # builtins only: execnet carries it
+
+
+def _merged_replay(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None
+    used: dict[str, list[str]] = defaultdict(list)
+    for part in parts:
+        for ref, tests in part["used"].items():
+            used[ref] += [t for t in tests if t not in used[ref]]
+    known = sorted({ref for part in parts for ref in part["known_refs"]}, key=_ref_order)
+    unused = [ref for ref in known if ref not in used] if parts[0]["inference_mode"] == "replay" else []
+    missed = [miss for part in parts for miss in part["missed"]]
+    return {"inference_mode": parts[0]["inference_mode"], "cassette_dir": parts[0]["cassette_dir"],
+            "known": len(known), "used": [{"ref": ref, "tests": sorted(used[ref])} for ref in sorted(used, key=_ref_order)],
+            "unused": unused, "missed": missed}
+
+
+def _ref_order(ref: str) -> tuple[str, int]:
+    path, _, index = ref.rpartition("#")
+    return (path, int(index) if index.isdigit() else 10**9)
+
+
+def _commit(config: pytest.Config) -> str | None:
+    if os.environ.get("GITHUB_SHA"):
+        return os.environ["GITHUB_SHA"]
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.rootpath, capture_output=True, text=True,
+                              timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
