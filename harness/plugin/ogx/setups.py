@@ -55,20 +55,17 @@ class OgxSuites:
     suites: dict[str, tuple[list[str], str | None]]  # name → (roots, default setup)
 
     def setup(self, name: str) -> OgxSetup:
-        try:
-            return self.setups[name]
-        except KeyError:
-            raise UsageError(f"--setup: OGX has no setup named {name!r}", value=name,
-                             allowed=", ".join(sorted(self.setups)),
-                             fix="name one of OGX's setups (tests/integration/suites.py), e.g. --setup=gpt") from None
+        return _named(self.setups, name, "--setup", "setup", "gpt")
 
     def suite(self, name: str) -> tuple[list[str], str | None]:
-        try:
-            return self.suites[name]
-        except KeyError:
-            raise UsageError(f"--suite: OGX has no suite named {name!r}", value=name,
-                             allowed=", ".join(sorted(self.suites)),
-                             fix="name one of OGX's suites (tests/integration/suites.py), e.g. --suite=responses") from None
+        return _named(self.suites, name, "--suite", "suite", "responses")
+
+
+def _named(table: dict[str, Any], name: str, flag: str, kind: str, example: str) -> Any:
+    if name not in table:
+        raise UsageError(f"{flag}: OGX has no {kind} named {name!r}", value=name, allowed=", ".join(sorted(table)),
+                         fix=f"name one of OGX's {kind}s (tests/integration/suites.py), e.g. {flag}={example}")
+    return table[name]
 
 
 def load_suites(tests: OgxTests) -> OgxSuites:
