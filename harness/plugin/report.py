@@ -172,7 +172,9 @@ def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counte
     data = results_data(config, outcomes, run, exitstatus)
     results.write(report_dir, data)
     path = report_dir / f"harness-{_mode(config)}.md"
-    path.write_text(markdown.render(data))
+    # the per-route × per-check compatibility table (also `harness compat`); the page shows the per-route
+    # distance the results file carries
+    path.write_text(markdown.render(data) + "\n".join(["", *compat_section(config, run)]).rstrip() + "\n")
     compat = compat_results(config, run)
     if compat is not None:
         from harness.contract.compat import write_compat

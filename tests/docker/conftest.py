@@ -14,7 +14,7 @@ import yaml
 from harness.core.errors import TargetError
 
 ROOT = Path(__file__).resolve().parents[2]
-REPLAY_STACK = ROOT / "suites" / "stacks" / "replay.yaml"
+REPLAY_STACK = ROOT / "harness" / "bundled" / "stacks" / "replay.yaml"
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from harness.targets.docker import LABEL_PID, LABEL_PID_START, DockerTarget, _ow
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_harness_containers")]
 ROOT = Path(__file__).resolve().parents[2]
-REPLAY_STACK = ROOT / "suites" / "stacks" / "replay.yaml"
+REPLAY_STACK = ROOT / "harness" / "bundled" / "stacks" / "replay.yaml"
 NOTHING_LISTENS = "http://127.0.0.1:9/v1"  # the discard port: the app's model listing fails, only a warning
 
 

@@ -122,7 +122,9 @@ def test_a_failure_prints_a_command_that_replays_its_minimal_example(pytester):
     suite = REPO / "suites" / "contract" / "test_generated.py"
     pytester.syspathinsert(REPO)
     pytester.makepyfile(test_generated=suite.read_text())
-    common = [f"--cassette-dir={REPO / 'cassettes'}", "--inference-mode=synthetic", "-p", "no:cacheprovider"]
+    # --deviations=none: the harness's own deviations (the fallback of a project without any) declare it
+    common = [f"--cassette-dir={REPO / 'cassettes'}", "--inference-mode=synthetic", "-p", "no:cacheprovider",
+              "--deviations=none"]
     first = pytester.runpytest_subprocess("test_generated.py::test_positive_data", *common,
                                           "--property-operations=GET /v1/admin/tools", "--property-examples=3",
                                           timeout=300)
@@ -148,7 +150,7 @@ def test_a_failure_prints_a_command_that_replays_its_minimal_example(pytester):
     assert any(a.startswith("--property-reproduce=") for a in args), command
     again = pytester.runpytest_subprocess("test_generated.py::test_positive_data",
                                           f"--cassette-dir={REPO / 'cassettes'}", "-p", "no:cacheprovider",
-                                          *args, timeout=300)
+                                          "--deviations=none", *args, timeout=300)
     replayed = again.stdout.str()
     assert again.ret == pytest.ExitCode.TESTS_FAILED, replayed
     assert re.search(r"positive GET /v1/admin/tools: 1 requests in [0-9.]+ s \(statuses 500×1\)", replayed), replayed

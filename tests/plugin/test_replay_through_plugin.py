@@ -9,7 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
-ARGS = (f"--cassette-dir={REPO / 'cassettes'}", f"--deviations={REPO / 'suites' / 'deviations.yaml'}",
+ARGS = (f"--cassette-dir={REPO / 'cassettes'}", f"--deviations={REPO / 'harness' / 'bundled' / 'deviations.yaml'}",
         "-p", "no:cacheprovider")
 
 CHANGED_PROMPT = """

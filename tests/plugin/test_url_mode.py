@@ -28,7 +28,7 @@ def hand_started_stack(tmp_path):
         "UPSTREAM_BASE_URL": "http://127.0.0.1:9/v1",
         "TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(tmp_path / "tiktoken")),
     }
-    command = [sys.executable, "-m", "ogx.cli.ogx", "stack", "run", str(REPO / "suites/stacks/replay.yaml"),
+    command = [sys.executable, "-m", "ogx.cli.ogx", "stack", "run", str(REPO / "harness/bundled/stacks/replay.yaml"),
                "--port", str(port), "--insecure"]
     with open(tmp_path / "server.log", "wb") as log:
         proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -43,7 +43,7 @@ def _project(pytester: pytest.Pytester, *tests: str, cassettes: Path | None = No
 
 def _run(pytester: pytest.Pytester, cassettes: Path, *extra: str) -> pytest.RunResult:
     return pytester.runpytest_subprocess("suites/demo", f"--cassette-dir={cassettes}", "-p", "no:cacheprovider",
-                                         f"--deviations={REPO / 'suites' / 'deviations.yaml'}", *extra, timeout=300)
+                                         f"--deviations={REPO / 'harness' / 'bundled' / 'deviations.yaml'}", *extra, timeout=300)
 
 
 def test_a_green_full_run_records_what_it_used(pytester):
