@@ -51,4 +51,4 @@ def hand_started_stack(tmp_path):
 def test_smoke_suite_against_a_url(pytester, hand_started_stack):
     result = pytester.runpytest_subprocess(str(REPO / "suites/smoke"), f"--stack-config={hand_started_stack}",
                                            "-p", "no:cacheprovider", timeout=300)
-    result.assert_outcomes(passed=5, xfailed=1)
+    result.assert_outcomes(passed=4, xfailed=2)  # OGX 1.5.0: the two inspect/routes deviations (test_smoke.py)
