@@ -27,6 +27,7 @@ def hand_started_stack(tmp_path):
         "STACK_STATE_DIR": str(tmp_path),
         "UPSTREAM_BASE_URL": "http://127.0.0.1:9/v1",
         "TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(tmp_path / "tiktoken")),
+        "TMPDIR": str(tmp_path),  # OGX's CLI leaves the resolved config (ogx-run-*.yaml) in the temporary directory
     }
     command = [sys.executable, "-m", "ogx.cli.ogx", "stack", "run", str(REPO / "harness/bundled/stacks/replay.yaml"),
                "--port", str(port), "--insecure"]
