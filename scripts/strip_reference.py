@@ -5,7 +5,7 @@ Drops what validation never reads: prose (``description``, ``summary``), example
 Names are never dropped: a property called ``description`` stays. The output is deterministic (same
 input, same bytes; key order kept), and stripping a stripped file changes nothing.
 
-    python scripts/strip_reference.py /work/shared/reference-specs/openai/openapi.json \\
+    python scripts/strip_reference.py <upstream copy of openai/openapi.json> \\
         harness/contract/references/openai.json
 """
 
