@@ -71,7 +71,8 @@ class ServerTarget:
         config = loopback_config(self.config, self.env.state_dir / "stack-config.yaml", port)
         defaults = {name: value for name, value in self.profile.server_env if name not in os.environ}
         # the app's own temporary files (OGX's CLI writes the resolved config, secrets included, as
-        # /tmp/ogx-run-*.yaml and leaves it) go under the session's state directory, removed with it
+        # ogx-run-*.yaml in the system's temporary directory and leaves it) go under the session's state
+        # directory, removed with it
         scratch = self.env.state_dir / "tmp"
         scratch.mkdir(exist_ok=True)
         env = {**os.environ, **defaults, **self.env.variables(), **self.profile.prepare(self.env.state_dir),

@@ -40,3 +40,17 @@ def test_server_is_stopped_at_the_end(pytester, monkeypatch, ending, expected_ex
     assert result.ret == expected_exit, result.stdout.str()
     port = int(port_file.read_text())
     assert not listening(port), f"the stack on port {port} still listens after the session"
+
+
+@pytest.mark.slow
+def test_a_server_run_leaves_nothing_in_the_system_temporary_directory(pytester, tmp_path, monkeypatch):
+    """OGX's CLI writes the resolved stack config (secrets included) as ogx-run-*.yaml into the temporary
+    directory and never removes it; the harness gives the server the session's own directory instead."""
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    pytester.makepyfile(test_up="def test_up(stack):\n    assert stack.mode == 'server'\n")
+    monkeypatch.setenv("TMPDIR", str(system_tmp))
+    result = pytester.runpytest_subprocess("--stack-config=server:replay", "-p", "no:cacheprovider",
+                                           f"--basetemp={tmp_path / 'basetemp'}", timeout=300)
+    result.assert_outcomes(passed=1)
+    assert not list(system_tmp.rglob("ogx-run-*")), sorted(p.name for p in system_tmp.rglob("*"))
