@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 
 
-
-
 @pytest.hookspec(firstresult=True)
 def pytest_harness_setup(config: pytest.Config, name: str) -> Any:
     """Return the :class:`harness.targets.setup.Setup` that ``--setup=<name>`` means, or None to let the
