@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import logging
 import pstats
 import sys
@@ -46,16 +45,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness.contract import ApiSpec, CheckOptions, Deviations  # noqa: E402
-from harness.plugin.property_based.generation import Generator, ModelCatalogue  # noqa: E402
-from harness.plugin.property_based.runner import PropertyRun  # noqa: E402
-from harness.plugin.property_based.sending import PREPARED, Sender, Unsendable  # noqa: E402
-from harness.plugin.property_based.settings import PropertySettings  # noqa: E402
-from harness.replay import ReplayEndpoint  # noqa: E402
-from harness.targets.base import AppEnvironment  # noqa: E402
-from harness.targets.library import LibraryTarget  # noqa: E402
-from harness.targets.profiles import get_profile  # noqa: E402
-from harness.targets.tiktoken_cache import prepare_tiktoken_cache  # noqa: E402
+from harness.contract import ApiSpec, CheckOptions, Deviations
+from harness.plugin.property_based.generation import Generator, ModelCatalogue
+from harness.plugin.property_based.runner import PropertyRun
+from harness.plugin.property_based.sending import PREPARED, Sender, Unsendable
+from harness.plugin.property_based.settings import PropertySettings
+from harness.replay import ReplayEndpoint
+from harness.targets.base import AppEnvironment
+from harness.targets.library import LibraryTarget
+from harness.targets.profiles import get_profile
+from harness.targets.tiktoken_cache import prepare_tiktoken_cache
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,11 +75,18 @@ def drive(strategy: Any, example: Callable[[Any], None], examples: int, seed: in
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fix_seed
 
-    test = fix_seed(seed)(settings(max_examples=examples, deadline=None, database=None, phases=(Phase.generate,),
-                                   suppress_health_check=list(HealthCheck))(given(strategy)(example)))
+    test = fix_seed(seed)(
+        settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            phases=(Phase.generate,),
+            suppress_health_check=list(HealthCheck),
+        )(given(strategy)(example))
+    )
     try:
         test()
-    except Exception as error:  # noqa: BLE001 - e.g. Unsatisfiable for operations with nothing to negate
+    except Exception as error:
         if type(error).__name__ != "Unsatisfiable":
             raise
 
@@ -95,7 +101,9 @@ def schemathesis_example(client: Any, base_url: str, side: Side) -> Callable[[An
         try:
             prepared = requests.Request(**{k: v for k, v in kwargs.items() if k in PREPARED}).prepare()
             body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
-            response = client.request(prepared.method, prepared.url, headers=dict(prepared.headers), content=body or b"")
+            response = client.request(
+                prepared.method, prepared.url, headers=dict(prepared.headers), content=body or b""
+            )
         except (ValueError, UnicodeEncodeError, requests.RequestException) as error:
             if "Invalid" in type(error).__name__ or isinstance(error, (ValueError, UnicodeEncodeError)):
                 reject()
@@ -129,23 +137,37 @@ def harness_example(run: PropertyRun, key: str, mode: str, side: Side) -> Callab
     return example
 
 
-def compare(stack: Any, args: argparse.Namespace, *, deviations: Any, target: str,
-            profiler: cProfile.Profile | None) -> tuple[Side, Side, Side]:
+def compare(
+    stack: Any, args: argparse.Namespace, *, deviations: Any, target: str, profiler: cProfile.Profile | None
+) -> tuple[Side, Side, Side]:
     """Both sides over every selected operation of ``stack``'s spec, positive and negative."""
     import httpx
 
     from harness.targets.clients import HEADERS, base_transport
 
     sender = Sender(stack)
-    plain = httpx.Client(base_url=stack.base_url, transport=base_transport(stack, httpx), trust_env=False,
-                         headers=HEADERS, timeout=120)
+    plain = httpx.Client(
+        base_url=stack.base_url,
+        transport=base_transport(stack, httpx),
+        trust_env=False,
+        headers=HEADERS,
+        timeout=120,
+    )
     document = sender.client.get("/openapi.json").json()
     listing = sender.client.get("/v1/models")
     models = ModelCatalogue.from_listing(listing.json() if listing.status_code == 200 else None)
     generator = Generator.from_document(document, models=models)
     settings = PropertySettings(args.examples, args.seed, True, tuple(args.operations.split(",")))
-    run = PropertyRun(settings, generator, sender, ApiSpec.from_dict(document), deviations,
-                      CheckOptions(target=target), synthetic=True, command=lambda nodeid: nodeid)
+    run = PropertyRun(
+        settings,
+        generator,
+        sender,
+        ApiSpec.from_dict(document),
+        deviations,
+        CheckOptions(target=target),
+        synthetic=True,
+        command=lambda nodeid: nodeid,
+    )
     keys = [k for k in generator.keys if settings.selects(k)]
     theirs, ours, alone = Side("plain schemathesis"), Side("harness"), Side("generation alone")
     for round_ in range(args.rounds):
@@ -160,8 +182,11 @@ def compare(stack: Any, args: argparse.Namespace, *, deviations: Any, target: st
                 if (index + round_) % 2:
                     order.reverse()
                 for which, side in order:
-                    example = (schemathesis_example(plain, stack.base_url, side) if which == "theirs"
-                               else harness_example(run, key, mode, side))
+                    example = (
+                        schemathesis_example(plain, stack.base_url, side)
+                        if which == "theirs"
+                        else harness_example(run, key, mode, side)
+                    )
                     if profiler is not None and which == "ours":
                         profiler.enable()
                     started = time.perf_counter()
@@ -186,11 +211,19 @@ def on_ogx(args: argparse.Namespace, profiler: cProfile.Profile | None) -> tuple
     """OGX 1.5.0 in-process (library mode), inference answered by the synthetic source."""
     state = Path(tempfile.mkdtemp(prefix="property-throughput-"))
     with ReplayEndpoint(REPO / "cassettes", mode="synthetic") as endpoint:
-        env = AppEnvironment(state_dir=state, upstream_base_url=endpoint.base_url,
-                             extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))})
+        env = AppEnvironment(
+            state_dir=state,
+            upstream_base_url=endpoint.base_url,
+            extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))},
+        )
         with LibraryTarget(get_profile("ogx"), REPO / "suites" / "stacks" / "replay.yaml", env) as stack:
-            return compare(stack, args, deviations=Deviations.load(REPO / "suites" / "deviations.yaml"),
-                           target="ogx-1.5.0", profiler=profiler)
+            return compare(
+                stack,
+                args,
+                deviations=Deviations.load(REPO / "suites" / "deviations.yaml"),
+                target="ogx-1.5.0",
+                profiler=profiler,
+            )
 
 
 def on_small_app(args: argparse.Namespace, profiler: cProfile.Profile | None) -> tuple[Side, Side, Side]:
@@ -211,32 +244,46 @@ def on_small_app(args: argparse.Namespace, profiler: cProfile.Profile | None) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=int, default=10, help="examples per operation and mode (default 10)")
+    parser.add_argument(
+        "--examples", type=int, default=10, help="examples per operation and mode (default 10)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--operations", default="*", help="comma-separated 'METHOD /path' patterns (default: all)")
+    parser.add_argument(
+        "--operations", default="*", help="comma-separated 'METHOD /path' patterns (default: all)"
+    )
     parser.add_argument("--rounds", type=int, default=1, help="passes over the operations (default 1)")
-    parser.add_argument("--profile", action="store_true", help="cProfile the harness side and print the top 30")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the harness side and print the top 30"
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     profiler = cProfile.Profile() if args.profile else None
-    results = [("small in-process app (tests/bugzoo conversations, 3 paths)", on_small_app(args, profiler)),
-               ("OGX 1.5.0 in-process (library mode, synthetic inference, 69 operations)", on_ogx(args, profiler))]
+    results = [
+        ("small in-process app (tests/bugzoo conversations, 3 paths)", on_small_app(args, profiler)),
+        ("OGX 1.5.0 in-process (library mode, synthetic inference, 69 operations)", on_ogx(args, profiler)),
+    ]
     if profiler is not None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
         print(out.getvalue())
-    print(f"{args.examples} examples per operation and mode, seed {args.seed}, {args.rounds} round(s), generation "
-          "phase only, same strategies and the same bridge transport on both sides")
+    print(
+        f"{args.examples} examples per operation and mode, seed {args.seed}, {args.rounds} round(s), generation "
+        "phase only, same strategies and the same bridge transport on both sides"
+    )
     ratios = []
     for label, (theirs, ours, alone) in results:
         print(label)
         for side in (alone, theirs, ours):
-            print(f"  {side.name:>18}: {side.examples} examples in {side.seconds:.2f} s = "
-                  f"{side.examples / side.seconds:.1f} examples/s ({side.per_example * 1000:.2f} ms each; "
-                  f"{side.findings} examples with findings)")
+            print(
+                f"  {side.name:>18}: {side.examples} examples in {side.seconds:.2f} s = "
+                f"{side.examples / side.seconds:.1f} examples/s ({side.per_example * 1000:.2f} ms each; "
+                f"{side.findings} examples with findings)"
+            )
         if theirs.examples != ours.examples:
-            print(f"  warning: the sides ran different numbers of examples ({theirs.examples} vs {ours.examples}); "
-                  "the ratio compares time per example")
+            print(
+                f"  warning: the sides ran different numbers of examples ({theirs.examples} vs {ours.examples}); "
+                "the ratio compares time per example"
+            )
         ratios.append(ours.per_example / theirs.per_example)
         print(f"  ratio (harness / schemathesis, time per example): {ratios[-1]:.2f}")
     print("the line below is the larger of the two ratios")

@@ -25,14 +25,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness.contract import ApiSpec, CheckOptions, CheckSession, check_exchange  # noqa: E402
-from harness.contract.reference import load_reference  # noqa: E402
-from harness.replay import ReplayEndpoint  # noqa: E402
-from harness.targets.base import AppEnvironment  # noqa: E402
-from harness.targets.clients import http_client  # noqa: E402
-from harness.targets.library import LibraryTarget  # noqa: E402
-from harness.targets.profiles import get_profile  # noqa: E402
-from harness.targets.tiktoken_cache import prepare_tiktoken_cache  # noqa: E402
+from harness.contract import ApiSpec, CheckOptions, CheckSession, check_exchange
+from harness.contract.reference import load_reference
+from harness.replay import ReplayEndpoint
+from harness.targets.base import AppEnvironment
+from harness.targets.clients import http_client
+from harness.targets.library import LibraryTarget
+from harness.targets.profiles import get_profile
+from harness.targets.tiktoken_cache import prepare_tiktoken_cache
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "openai/gpt-4o"
@@ -49,15 +49,23 @@ def scenario(client) -> list[tuple[str, object]]:
         out.append((label, response, time.perf_counter() - start))
         return response
 
-    conversation = send("POST /v1/conversations", "POST", "/v1/conversations",
-                        json={"items": [{"type": "message", "role": "user", "content": "hi"}]}).json()
+    conversation = send(
+        "POST /v1/conversations",
+        "POST",
+        "/v1/conversations",
+        json={"items": [{"type": "message", "role": "user", "content": "hi"}]},
+    ).json()
     send("GET /v1/conversations/{id}", "GET", f"/v1/conversations/{conversation['id']}")
     send("GET /v1/conversations/{id}/items", "GET", f"/v1/conversations/{conversation['id']}/items")
     send("GET /v1/conversations/{malformed} 400", "GET", "/v1/conversations/not-a-conversation-id")
     send("GET /v1/responses/{missing} 404", "GET", "/v1/responses/resp_does_not_exist")
     send("POST /v1/responses", "POST", "/v1/responses", json={"model": MODEL, "input": "Which planet?"})
-    send("POST /v1/responses stream", "POST", "/v1/responses",
-         json={"model": MODEL, "input": "Which planet?", "stream": True})
+    send(
+        "POST /v1/responses stream",
+        "POST",
+        "/v1/responses",
+        json={"model": MODEL, "input": "Which planet?", "stream": True},
+    )
     return out
 
 
@@ -75,8 +83,11 @@ def main() -> int:
     state = Path(tempfile.mkdtemp(prefix="reference-cost-"))
     exchanges = []
     with ReplayEndpoint(REPO / "cassettes", mode="synthetic") as endpoint:
-        env = AppEnvironment(state_dir=state, upstream_base_url=endpoint.base_url,
-                             extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))})
+        env = AppEnvironment(
+            state_dir=state,
+            upstream_base_url=endpoint.base_url,
+            extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))},
+        )
         with LibraryTarget(get_profile("ogx"), REPO / "suites" / "stacks" / "replay.yaml", env) as stack:
             seen = []
             with http_client(stack, on_exchange=seen.append) as client:
@@ -94,7 +105,7 @@ def main() -> int:
     for options in (off, on):  # warm both paths (compiled validators, cached operations)
         check_exchange(spec, exchanges[0], options=options, session=CheckSession())
     per_label: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    for exchange, (label, _, app_seconds) in zip(exchanges, timed):
+    for exchange, (label, _, app_seconds) in zip(exchanges, timed, strict=False):
         t0 = time.perf_counter()
         check_exchange(spec, exchange, options=off, session=CheckSession())
         t1 = time.perf_counter()
@@ -104,8 +115,10 @@ def main() -> int:
 
     print(f"reference {reference.name}: one-time load + normalise + compile {once:.2f} s (once per process)")
     print("medians per exchange kind, and the reference's mean and worst:")
-    print(f"{'exchange':<40} {'app ms':>8} {'own checks ms':>14} {'reference ms':>13} {'mean':>7} {'max':>7} "
-          f"{'ref/app':>8}")
+    print(
+        f"{'exchange':<40} {'app ms':>8} {'own checks ms':>14} {'reference ms':>13} {'mean':>7} {'max':>7} "
+        f"{'ref/app':>8}"
+    )
     total_app = total_ref = 0.0
     for label, rows in per_label.items():
         app = statistics.median(r[0] for r in rows)
@@ -115,11 +128,15 @@ def main() -> int:
         total_ref += sum(r[2] for r in rows)
         mean = statistics.fmean(r[2] for r in rows)
         worst = max(r[2] for r in rows)
-        print(f"{label:<40} {app * 1e3:8.2f} {own * 1e3:14.2f} {ref * 1e3:13.2f} {mean * 1e3:7.2f} {worst * 1e3:7.2f} "
-              f"{ref / app:8.3f}")
+        print(
+            f"{label:<40} {app * 1e3:8.2f} {own * 1e3:14.2f} {ref * 1e3:13.2f} {mean * 1e3:7.2f} {worst * 1e3:7.2f} "
+            f"{ref / app:8.3f}"
+        )
     n = sum(len(rows) for rows in per_label.values())
-    print(f"{n} exchanges ({args.rounds} rounds): app {total_app / n * 1e3:.2f} ms per exchange, "
-          f"reference {total_ref / n * 1e3:.3f} ms per exchange")
+    print(
+        f"{n} exchanges ({args.rounds} rounds): app {total_app / n * 1e3:.2f} ms per exchange, "
+        f"reference {total_ref / n * 1e3:.3f} ms per exchange"
+    )
     print(f"ratio_vs_app: {total_ref / total_app:.4f}")
     return 0
 

@@ -32,9 +32,9 @@ from vcr.request import Request as VcrRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness.replay import CassetteLibrary, Interaction, MatchRules, ReplayEndpoint  # noqa: E402
-from harness.replay.cassette import save  # noqa: E402
-from harness.replay.sources import stored_request_body  # noqa: E402
+from harness.replay import CassetteLibrary, Interaction, MatchRules, ReplayEndpoint
+from harness.replay.cassette import save
+from harness.replay.sources import stored_request_body
 
 URI = "https://api.openai.com/v1/chat/completions"
 SYSTEM = "You are a helpful assistant. Answer briefly and precisely. " * 4
@@ -60,16 +60,36 @@ def answer(n: int) -> str:
 
 def interaction(n: int, rules: MatchRules) -> Interaction:
     words = answer(n).split(" ")
-    chunks = [{"id": f"rec-{n}", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o",
-               "choices": [{"index": 0, "delta": {"content": w if i == 0 else " " + w}, "finish_reason": None}]}
-              for i, w in enumerate(words)]
-    chunks.append({"id": f"rec-{n}", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o",
-                   "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    chunks = [
+        {
+            "id": f"rec-{n}",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "gpt-4o",
+            "choices": [{"index": 0, "delta": {"content": w if i == 0 else " " + w}, "finish_reason": None}],
+        }
+        for i, w in enumerate(words)
+    ]
+    chunks.append(
+        {
+            "id": f"rec-{n}",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "gpt-4o",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
+    )
     body = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + "data: [DONE]\n\n"
-    return Interaction("POST", URI, stored_request_body(rules, json.dumps(request_body(n))), 200, body,
-                       request_headers={"content-type": ["application/json"]},
-                       response_headers={"content-type": ["text/event-stream"]},
-                       offsets_ms=list(range(len(chunks) + 1)))
+    return Interaction(
+        "POST",
+        URI,
+        stored_request_body(rules, json.dumps(request_body(n))),
+        200,
+        body,
+        request_headers={"content-type": ["application/json"]},
+        response_headers={"content-type": ["text/event-stream"]},
+        offsets_ms=list(range(len(chunks) + 1)),
+    )
 
 
 def streamed_text(raw: bytes) -> str:
@@ -99,7 +119,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp) / "cassettes"
         path = directory / "bench.yaml"
-        timed(f"build and write a {n}-interaction cassette", lambda: save(path, [interaction(i, rules) for i in range(n)]))
+        timed(
+            f"build and write a {n}-interaction cassette",
+            lambda: save(path, [interaction(i, rules) for i in range(n)]),
+        )
         print(f"cassette size: {path.stat().st_size / 1e6:.1f} MB")
 
         # -- matcher only -----------------------------------------------------------------------
@@ -108,13 +131,19 @@ def main() -> int:
         def ours_lookup() -> None:
             for i, body in enumerate(bodies):
                 entry = library.lookup(rules.canonical("POST", "/v1/chat/completions", body))
-                assert entry is not None and answer(i) == streamed_text(entry.interaction.response_body.encode())
+                assert entry is not None and answer(i) == streamed_text(
+                    entry.interaction.response_body.encode()
+                )
 
-        vcr_cassette = Cassette.load(path=str(path), serializer=vcr.VCR().serializers["yaml"], record_mode="none")
+        vcr_cassette = Cassette.load(
+            path=str(path), serializer=vcr.VCR().serializers["yaml"], record_mode="none"
+        )
 
         def vcrpy_lookup() -> None:
             for i, body in enumerate(bodies):
-                response = vcr_cassette.play_response(VcrRequest("POST", URI, body, {"content-type": "application/json"}))
+                response = vcr_cassette.play_response(
+                    VcrRequest("POST", URI, body, {"content-type": "application/json"})
+                )
                 assert answer(i) == streamed_text(response["body"]["string"])
 
         print("matcher only (lookup of every request, in recorded order):")
@@ -125,7 +154,9 @@ def main() -> int:
         def ours_http() -> None:
             with ReplayEndpoint(directory) as endpoint, httpx.Client(base_url=endpoint.base_url) as client:
                 for i, body in enumerate(bodies):
-                    response = client.post("/chat/completions", content=body, headers={"content-type": "application/json"})
+                    response = client.post(
+                        "/chat/completions", content=body, headers={"content-type": "application/json"}
+                    )
                     assert answer(i) == streamed_text(response.content), response.text[:300]
 
         def vcrpy_http() -> None:

@@ -38,7 +38,9 @@ def main() -> int:
         (s / "ogx-2026-05-committed.yaml", s / "ogx-1.5.0-live-openapi.json"),
         (s / "llama-stack-pr4342-after.yaml", s / "ogx-2026-05-committed.yaml"),
     ]
-    jobs += [(f"diff {a.name} → {b.name}", lambda a=a, b=b: diff(a, b), ["diff", str(a), str(b)]) for a, b in pairs]
+    jobs += [
+        (f"diff {a.name} → {b.name}", lambda a=a, b=b: diff(a, b), ["diff", str(a), str(b)]) for a, b in pairs
+    ]
 
     print(f"bound: {BOUND_S:.1f} s per lint or diff; {args.repeat} in-process runs each, then one CLI run\n")
     print(f"{'operation':<78} {'median':>8} {'worst':>8} {'cli':>8} {'worst/bound':>12}")
@@ -50,12 +52,21 @@ def main() -> int:
             run()
             times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "harness", "spec", *argv, "--format", "json"], cwd=ROOT, capture_output=True, check=False)
+        subprocess.run(
+            [sys.executable, "-m", "harness", "spec", *argv, "--format", "json"],
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+        )
         cli = time.perf_counter() - start
         ratio = max(times) / BOUND_S
         worst_ratio = max(worst_ratio, ratio)
-        print(f"{name:<78} {statistics.median(times):>7.3f}s {max(times):>7.3f}s {cli:>7.3f}s {ratio:>11.2f}x")
-    print(f"\nslowest in-process run is {worst_ratio:.2f}x the {BOUND_S:.0f} s bound ({'within' if worst_ratio < 1 else 'OVER'} it)")
+        print(
+            f"{name:<78} {statistics.median(times):>7.3f}s {max(times):>7.3f}s {cli:>7.3f}s {ratio:>11.2f}x"
+        )
+    print(
+        f"\nslowest in-process run is {worst_ratio:.2f}x the {BOUND_S:.0f} s bound ({'within' if worst_ratio < 1 else 'OVER'} it)"
+    )
     return 0 if worst_ratio < 1 else 1
 
 

@@ -21,9 +21,29 @@ from typing import Any
 DROPPED = frozenset({"description", "summary", "example", "examples", "externalDocs"})
 DROPPED_PREFIXES = ("x-oai", "x-stainless")
 # maps whose keys are names (of properties, schemas, paths, statuses, media types…), not keywords
-NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "schemas", "responses",
-                       "parameters", "paths", "webhooks", "content", "headers", "mapping", "securitySchemes",
-                       "requestBodies", "callbacks", "links", "encoding", "dependentSchemas", "variables"})
+NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "schemas",
+        "responses",
+        "parameters",
+        "paths",
+        "webhooks",
+        "content",
+        "headers",
+        "mapping",
+        "securitySchemes",
+        "requestBodies",
+        "callbacks",
+        "links",
+        "encoding",
+        "dependentSchemas",
+        "variables",
+    }
+)
 OPAQUE = frozenset({"default", "const", "enum"})  # values, not schemas: copied as they are
 
 
@@ -66,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     text = render(strip(read(args.upstream)))
     args.output.write_text(text, encoding="utf-8")
-    print(f"{args.output}: {len(text):,} characters (upstream {args.upstream.stat().st_size:,} bytes)", file=sys.stderr)
+    print(
+        f"{args.output}: {len(text):,} characters (upstream {args.upstream.stat().st_size:,} bytes)",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -26,7 +26,11 @@ FORBIDDEN_IN_CORE = {"pytest", "_pytest", "docker", "httpx", "httpx2", "vcr", "s
 
 
 def modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*.py") if p.parent != PACKAGE or p.name not in {"__init__.py", "__main__.py"})
+    return sorted(
+        p
+        for p in PACKAGE.rglob("*.py")
+        if p.parent != PACKAGE or p.name not in {"__init__.py", "__main__.py"}
+    )
 
 
 def imported(path: Path) -> set[str]:
@@ -69,7 +73,8 @@ def test_the_public_api_is_one_list():
     for name in harness.__all__:
         getattr(harness, name)  # every exported name resolves
     public = {
-        name for name in dir(harness)
+        name
+        for name in dir(harness)
         if not name.startswith("_") and not isinstance(getattr(harness, name), types.ModuleType)
     }
     assert public == set(harness.__all__)

@@ -25,7 +25,9 @@ EXIT_CLOSED_STDOUT = 128 + 13  # what a shell reports for a command killed by SI
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="harness", description="Contract tests and record/replay for router apps")
+    parser = argparse.ArgumentParser(
+        prog="harness", description="Contract tests and record/replay for router apps"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMANDS.values():
         importlib.import_module(module).register(sub)

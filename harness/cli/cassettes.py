@@ -14,14 +14,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("cassettes", help="work with record/replay cassettes")
     commands = parser.add_subparsers(dest="cassettes_command", required=True, metavar="SUBCOMMAND")
 
-    scan = commands.add_parser("scan", help="fail (exit 1) if a cassette holds a credential or key-like value "
-                               "(or the value of $HARNESS_UPSTREAM_API_KEY, when set)")
+    scan = commands.add_parser(
+        "scan",
+        help="fail (exit 1) if a cassette holds a credential or key-like value "
+        "(or the value of $HARNESS_UPSTREAM_API_KEY, when set)",
+    )
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="cassette files or directories")
     scan.add_argument("--rules", type=Path, default=None, help="matching rule file (default: built-in v1)")
     scan.set_defaults(func=_scan)
 
     prune = commands.add_parser("prune", help="remove entries the last full replay run did not use")
-    prune.add_argument("--dir", type=Path, default=Path("cassettes"), help="cassette directory (default: cassettes)")
+    prune.add_argument(
+        "--dir", type=Path, default=Path("cassettes"), help="cassette directory (default: cassettes)"
+    )
     prune.add_argument("--usage", type=Path, default=None, help="usage file (default: DIR/.usage.json)")
     prune.add_argument("--rules", type=Path, default=None, help="matching rule file (default: built-in v1)")
     prune.add_argument("--dry-run", action="store_true", help="list what would be removed, change nothing")
@@ -42,7 +47,11 @@ def _scan(args: argparse.Namespace) -> int:
     if missing:
         from harness.core.errors import UsageError
 
-        raise UsageError(f"no such file or directory: {missing[0]}", value=str(missing[0]), fix="pass cassette files or directories that exist")
+        raise UsageError(
+            f"no such file or directory: {missing[0]}",
+            value=str(missing[0]),
+            fix="pass cassette files or directories that exist",
+        )
     files = cassette_files(args.paths)
     if not files:
         from harness.core.errors import UsageError
@@ -52,13 +61,17 @@ def _scan(args: argparse.Namespace) -> int:
         raise UsageError(
             f"scanned nothing: {shown} hold{'s' if len(args.paths) == 1 else ''} no cassette files, so no secret could be found or ruled out",
             value=shown,
-            allowed="cassette files, or directories holding them (" + ", ".join(f"*{s}" for s in SUFFIXES) + ")",
+            allowed="cassette files, or directories holding them ("
+            + ", ".join(f"*{s}" for s in SUFFIXES)
+            + ")",
             fix="pass the directory the cassettes are in (e.g. cassettes/)",
         )
     from harness.replay.upstream import API_KEY_VAR
 
     # the run's own key, whatever it looks like (the recorder redacts it by value too)
-    findings = scan_files(files, MatchRules.load(args.rules).with_secrets([os.environ.get(API_KEY_VAR, "").strip()]).redactor)
+    findings = scan_files(
+        files, MatchRules.load(args.rules).with_secrets([os.environ.get(API_KEY_VAR, "").strip()]).redactor
+    )
     for finding in findings:
         print(finding.render())
     if findings:
@@ -81,7 +94,9 @@ def _prune(args: argparse.Namespace) -> int:
     verb = "would remove" if args.dry_run else "removed"
     for path, index, key in result.removed:
         print(f"{verb} {display_path(path)}#{index} (key {key[:16]})")
-    print(f"{verb} {len(result.removed)} unused entr{'y' if len(result.removed) == 1 else 'ies'}, kept {result.kept}")
+    print(
+        f"{verb} {len(result.removed)} unused entr{'y' if len(result.removed) == 1 else 'ies'}, kept {result.kept}"
+    )
     return 0
 
 

@@ -10,10 +10,18 @@ from harness.contract.compat import read_compat, render_compat
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("compat", help="print a run's compatibility with its reference (per route and check)",
-                            description=__doc__)
-    parser.add_argument("results", type=Path, nargs="?", default=Path("reports/compat-library.json"),
-                        help="the run's compat-<mode>.json (default: reports/compat-library.json)")
+    parser = sub.add_parser(
+        "compat",
+        help="print a run's compatibility with its reference (per route and check)",
+        description=__doc__,
+    )
+    parser.add_argument(
+        "results",
+        type=Path,
+        nargs="?",
+        default=Path("reports/compat-library.json"),
+        help="the run's compat-<mode>.json (default: reports/compat-library.json)",
+    )
     parser.set_defaults(func=run)
 
 

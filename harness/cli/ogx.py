@@ -22,19 +22,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ogx = sub.add_parser("ogx", help="run OGX's own integration tests on the harness")
     commands = ogx.add_subparsers(dest="ogx_command", required=True, metavar="COMMAND")
     run = commands.add_parser(
-        "run", help="run OGX's tests (library mode by default; --stack-config=server:replay, docker:…)",
+        "run",
+        help="run OGX's tests (library mode by default; --stack-config=server:replay, docker:…)",
         description="PATH is OGX's tests/integration directory or a file or folder inside it; every other "
         "argument goes to pytest, e.g. harness ogx run ../ogx/tests/integration/responses -k basic "
-        "--stack-config=server:replay")
+        "--stack-config=server:replay",
+    )
     run.add_argument("arguments", nargs=argparse.REMAINDER, metavar="PATH… [pytest args]")
     run.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     if not args.arguments:
-        print("harness ogx run: no test path given\n"
-              "  allowed: OGX's tests/integration directory, or a file or folder inside it\n"
-              "  fix:     e.g. harness ogx run ../ogx/tests/integration/responses --stack-config=replay", file=sys.stderr)
+        print(
+            "harness ogx run: no test path given\n"
+            "  allowed: OGX's tests/integration directory, or a file or folder inside it\n"
+            "  fix:     e.g. harness ogx run ../ogx/tests/integration/responses --stack-config=replay",
+            file=sys.stderr,
+        )
         return 2
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.call(pytest_command(list(args.arguments)), env=environment)

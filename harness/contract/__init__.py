@@ -10,6 +10,7 @@ bytes, Responses-stream grammar, delete semantics and error formats. Imports onl
 """
 
 from . import checks as _checks  # noqa: F401 - registers every check
+from .checks.errors import mixed_across_parts
 from .context import CheckContext, StreamView, exchange_from_httpx
 from .deletion import DeletionScenario, averify_deletion, verify_deletion
 from .deviations import Deviation, Deviations
@@ -17,7 +18,6 @@ from .families import ResourceFamily, resource_families
 from .options import CheckOptions
 from .reference import Reference, load_reference
 from .runner import check_exchange
-from .checks.errors import mixed_across_parts
 from .session import CheckSession, ErrorSample
 from .spec import ApiSpec, MediaSpec, Operation, ResponseSpec, load_api_spec
 from .sse import SseEvent, SseEvents, SseParser, WireProblem, parse_sse

@@ -17,23 +17,43 @@ from typing import Any
 
 from harness.core.errors import UsageError
 
-REFERENCE_CHECKS = ("reference_status", "reference_response_schema", "reference_error_schema",
-                    "reference_event_schema", "reference_event_name", "reference_stream_order")
-SHORT = {"reference_status": "status", "reference_response_schema": "body", "reference_error_schema": "error body",
-         "reference_event_schema": "events", "reference_event_name": "event names",
-         "reference_stream_order": "stream order"}
+REFERENCE_CHECKS = (
+    "reference_status",
+    "reference_response_schema",
+    "reference_error_schema",
+    "reference_event_schema",
+    "reference_event_name",
+    "reference_stream_order",
+)
+SHORT = {
+    "reference_status": "status",
+    "reference_response_schema": "body",
+    "reference_error_schema": "error body",
+    "reference_event_schema": "events",
+    "reference_event_name": "event names",
+    "reference_stream_order": "stream order",
+}
 FORMAT = 1
 
 
-def compat_data(reference: str | None, routes: Mapping[tuple[str, str], int], findings: Iterable[Any]) -> dict:
+def compat_data(
+    reference: str | None, routes: Mapping[tuple[str, str], int], findings: Iterable[Any]
+) -> dict:
     """Plain data: the reference's label, exchanges per (route, reference operation), reference findings."""
     return {
         "format": FORMAT,
         "reference": reference,
         "routes": sorted([route, covered, int(n)] for (route, covered), n in routes.items()),
-        "findings": [{"check": f.check, "operation": f.operation, "expected": bool(f.expected_reason),
-                      "title": f.title}
-                     for f in findings if f.check in REFERENCE_CHECKS],
+        "findings": [
+            {
+                "check": f.check,
+                "operation": f.operation,
+                "expected": bool(f.expected_reason),
+                "title": f.title,
+            }
+            for f in findings
+            if f.check in REFERENCE_CHECKS
+        ],
     }
 
 
@@ -50,20 +70,32 @@ def render_compat(data: Mapping[str, Any]) -> list[str]:
         covered_by[route] = covered
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for finding in data["findings"]:
-        counts[(finding["operation"] or "?", finding["check"])]["expected" if finding["expected"] else "new"] += 1
+        counts[(finding["operation"] or "?", finding["check"])][
+            "expected" if finding["expected"] else "new"
+        ] += 1
     covered = sorted(r for r in exchanges if covered_by[r])
-    lines += [f"Each cell: exchanges with a finding / exchanges on the route (declared deviations marked *; "
-              f"— none). {len(covered)} routes covered by {reference}, "
-              f"{len(exchanges) - len(covered)} not covered.", "",
-              "| route | reference operation | exchanges | " + " | ".join(SHORT[c] for c in REFERENCE_CHECKS) + " |",
-              "|---|---|---|" + "---|" * len(REFERENCE_CHECKS)]
+    lines += [
+        f"Each cell: exchanges with a finding / exchanges on the route (declared deviations marked *; "
+        f"— none). {len(covered)} routes covered by {reference}, "
+        f"{len(exchanges) - len(covered)} not covered.",
+        "",
+        "| route | reference operation | exchanges | "
+        + " | ".join(SHORT[c] for c in REFERENCE_CHECKS)
+        + " |",
+        "|---|---|---|" + "---|" * len(REFERENCE_CHECKS),
+    ]
     for route in covered:
         cells = [_cell(counts.get((route, check)), exchanges[route]) for check in REFERENCE_CHECKS]
-        lines.append(f"| `{route}` | `{covered_by[route]}` | {exchanges[route]} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| `{route}` | `{covered_by[route]}` | {exchanges[route]} | " + " | ".join(cells) + " |"
+        )
     away = sorted(r for r in exchanges if not covered_by[r])
     if away:
-        lines += ["", f"Not covered by the reference (not findings): {len(away)} routes, "
-                      f"{sum(exchanges[r] for r in away)} exchanges: " + ", ".join(f"`{r}`" for r in away)]
+        lines += [
+            "",
+            f"Not covered by the reference (not findings): {len(away)} routes, "
+            f"{sum(exchanges[r] for r in away)} exchanges: " + ", ".join(f"`{r}`" for r in away),
+        ]
     return lines + [""]
 
 
@@ -85,14 +117,26 @@ def read_compat(path: Path) -> dict:
     try:
         data = json.loads(Path(path).read_text())
     except FileNotFoundError:
-        raise UsageError("harness compat: no such results file", value=str(path),
-                         allowed="a compat-<mode>.json a suites run wrote in its report directory",
-                         fix="run the suites first (./dev suites), then pass reports/compat-library.json") from None
+        raise UsageError(
+            "harness compat: no such results file",
+            value=str(path),
+            allowed="a compat-<mode>.json a suites run wrote in its report directory",
+            fix="run the suites first (./dev suites), then pass reports/compat-library.json",
+        ) from None
     except ValueError as error:
-        raise UsageError(f"harness compat: {path} is not JSON: {error}", value=str(path),
-                         allowed="a compat-<mode>.json file", fix="pass the file the run wrote") from None
-    if not (isinstance(data, dict) and data.get("format") == FORMAT and {"routes", "findings"} <= data.keys()):
-        raise UsageError(f"harness compat: {path} is not a compatibility results file", value=str(path),
-                         allowed=f"JSON with format {FORMAT}, routes and findings (reports/compat-<mode>.json)",
-                         fix="pass the compat-<mode>.json from the run's report directory")
+        raise UsageError(
+            f"harness compat: {path} is not JSON: {error}",
+            value=str(path),
+            allowed="a compat-<mode>.json file",
+            fix="pass the file the run wrote",
+        ) from None
+    if not (
+        isinstance(data, dict) and data.get("format") == FORMAT and {"routes", "findings"} <= data.keys()
+    ):
+        raise UsageError(
+            f"harness compat: {path} is not a compatibility results file",
+            value=str(path),
+            allowed=f"JSON with format {FORMAT}, routes and findings (reports/compat-<mode>.json)",
+            fix="pass the compat-<mode>.json from the run's report directory",
+        )
     return data

@@ -98,7 +98,11 @@ class CheckContext:
             or None,
             severity=severity,
             operation=operation or self.operation_key,
-            status=int(status) if status is not None else int(exchange.response.status) if exchange is not None else None,
+            status=int(status)
+            if status is not None
+            else int(exchange.response.status)
+            if exchange is not None
+            else None,
         )
 
 
@@ -111,7 +115,9 @@ class Payload:
     @property
     def type(self) -> str | None:
         return (
-            self.value.get("type") if isinstance(self.value, dict) and isinstance(self.value.get("type"), str) else None
+            self.value.get("type")
+            if isinstance(self.value, dict) and isinstance(self.value.get("type"), str)
+            else None
         )
 
 
@@ -123,7 +129,7 @@ class StreamView:
     payloads: list[Payload] = field(default_factory=list)
 
     @classmethod
-    def from_body(cls, body: bytes) -> "StreamView":
+    def from_body(cls, body: bytes) -> StreamView:
         events = parse_sse(body)
         payloads = []
         for event in events:
@@ -160,7 +166,9 @@ REDACTED = "<redacted>"
 def redact(headers: Any) -> dict[str, str]:
     """Headers safe to print in a report or a curl line: credentials (and OGX's provider-data header,
     which carries provider API keys) are replaced by ``<redacted>``."""
-    return {k: REDACTED if any(s in k.lower() for s in SECRET_HEADERS) else v for k, v in dict(headers).items()}
+    return {
+        k: REDACTED if any(s in k.lower() for s in SECRET_HEADERS) else v for k, v in dict(headers).items()
+    }
 
 
 def exchange_from_httpx(response: Any, *, operation: str | None = None, test: str | None = None) -> Exchange:
@@ -174,7 +182,9 @@ def exchange_from_httpx(response: Any, *, operation: str | None = None, test: st
             headers=redact(request.headers),
             body=bytes(request.content or b""),
         ),
-        response=Response(status=response.status_code, headers=redact(response.headers), body=response.content),
+        response=Response(
+            status=response.status_code, headers=redact(response.headers), body=response.content
+        ),
         operation=operation,
         test=test,
     )

@@ -81,7 +81,7 @@ def _scenario(spec: ApiSpec, collection_path: str, item_id: str) -> tuple[Deleti
     item_path = collection_path.rstrip("/") + "/" + quote(item_id, safe="")
     found = spec.match("DELETE", item_path)
     if found is None:
-        from .families import resource_families  # noqa: PLC0415
+        from .families import resource_families
 
         known = ", ".join(f.collection for f in resource_families(spec)) or "none"
         raise UsageError(
@@ -134,7 +134,9 @@ def _plan(
                 break
             query = {"after": str(after)}
         else:
-            scenario.list_incomplete = f"stopped after {options.max_list_pages} pages (CheckOptions.max_list_pages)"
+            scenario.list_incomplete = (
+                f"stopped after {options.max_list_pages} pages (CheckOptions.max_list_pages)"
+            )
     yield Planned("delete again", "DELETE", scenario.item_path)
 
 
@@ -161,7 +163,7 @@ def _record(scenario: DeletionScenario, step: Step) -> None:
 def _finish(
     spec: ApiSpec, scenario: DeletionScenario, options: CheckOptions, session: CheckSession | None
 ) -> list[CheckFailure]:
-    from harness.core.registry import checks  # noqa: PLC0415
+    from harness.core.registry import checks
 
     ctx = CheckContext(spec, options, session or spec.session)
     failures = []
@@ -182,7 +184,9 @@ def _prepare(spec, collection_path, item_id, delete_response, options, session):
     options = options or CheckOptions()
     scenario, params = _scenario(spec, collection_path, item_id)
     if delete_response is not None:
-        scenario.delete = Step("delete", exchange_from_httpx(delete_response, operation=scenario.delete_op.key))
+        scenario.delete = Step(
+            "delete", exchange_from_httpx(delete_response, operation=scenario.delete_op.key)
+        )
     return options, scenario, _plan(scenario, params, delete_response is not None, options)
 
 

@@ -55,7 +55,6 @@ class Deviation:
             return False
         return fnmatchcase(failure.operation or "", self.operation)
 
-
     def applies_to(self, target: str | None) -> bool:
         """Whether the entry is about ``target`` (an entry without a target is about every app)."""
         if self.target is None:
@@ -69,14 +68,18 @@ class Deviations:
         self._used: set[int] = set()
 
     @classmethod
-    def load(cls, path: str | Path) -> "Deviations":
-        data = read_document(path, what="the deviations file", error=UsageError,
-                             allowed="a YAML list of {check, operation, reason[, target, seen_by, status]} entries",
-                             fix="fix the syntax at the line named, or leave the option out to run without declared deviations")
+    def load(cls, path: str | Path) -> Deviations:
+        data = read_document(
+            path,
+            what="the deviations file",
+            error=UsageError,
+            allowed="a YAML list of {check, operation, reason[, target, seen_by, status]} entries",
+            fix="fix the syntax at the line named, or leave the option out to run without declared deviations",
+        )
         return cls.from_list(data if data is not None else [], source=str(path))
 
     @classmethod
-    def from_list(cls, data: Any, *, source: str = "<deviations>") -> "Deviations":
+    def from_list(cls, data: Any, *, source: str = "<deviations>") -> Deviations:
         if not isinstance(data, list):
             raise UsageError(
                 f"{source}: the deviations file must be a YAML list",
@@ -181,8 +184,9 @@ def _entry(item: Any, where: str) -> Deviation:
             allowed="a status such as '404', a class such as '4xx', or several: '404, 409'",
             fix="write the status(es) of the responses this deviation covers, or leave 'status' out for any",
         )
-    return Deviation(check, operation, item["reason"].strip(), item.get("target"), where, item.get("seen_by"),
-                     status)
+    return Deviation(
+        check, operation, item["reason"].strip(), item.get("target"), where, item.get("seen_by"), status
+    )
 
 
 def _status_matches(status: int | None, pattern: str) -> bool:

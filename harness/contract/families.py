@@ -58,7 +58,9 @@ def resource_families(spec: ApiSpec) -> list[ResourceFamily]:
             continue
         collection = op.path[: op.path.rstrip("/").rfind("/")] or "/"
         item_params = set(op.template.params)
-        subresources = tuple(sub for sub in spec.operations_under(op, "GET") if set(sub.template.params) <= item_params)
+        subresources = tuple(
+            sub for sub in spec.operations_under(op, "GET") if set(sub.template.params) <= item_params
+        )
         families.append(
             ResourceFamily(
                 name=_name(PathTemplate.parse(collection)),

@@ -12,8 +12,10 @@ _PARAM = re.compile(r"\{([^{}/]+)\}")
 
 def split_path(url_or_path: str) -> list[str]:
     """Path segments of a URL or path, query and fragment dropped, trailing slash ignored."""
-    path = urlsplit(url_or_path).path if "://" in url_or_path else url_or_path.split("?", 1)[0].split("#", 1)[0]
-    return [s for s in path.strip("/").split("/")] if path.strip("/") else []
+    path = (
+        urlsplit(url_or_path).path if "://" in url_or_path else url_or_path.split("?", 1)[0].split("#", 1)[0]
+    )
+    return list(path.strip("/").split("/")) if path.strip("/") else []
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class PathTemplate:
     segments: tuple[_Segment, ...] = field(repr=False, default=())
 
     @classmethod
-    def parse(cls, template: str) -> "PathTemplate":
+    def parse(cls, template: str) -> PathTemplate:
         return cls(template, tuple(_segment(s) for s in split_path(template)))
 
     @property
@@ -101,7 +103,7 @@ class PathTemplate:
 
         return _PARAM.sub(sub, self.template)
 
-    def is_under(self, other: "PathTemplate") -> bool:
+    def is_under(self, other: PathTemplate) -> bool:
         """``/a/{x}/b`` is under ``/a/{x}`` (same leading segments, at least one more)."""
         n = len(other.segments)
         return len(self.segments) > n and all(

@@ -100,7 +100,10 @@ class _Rewriter:
         )
         for tag, branch in tags.items():
             all_of.append(
-                {"if": {"type": "object", "properties": {prop: {"const": tag}}, "required": [prop]}, "then": branch}
+                {
+                    "if": {"type": "object", "properties": {prop: {"const": tag}}, "required": [prop]},
+                    "then": branch,
+                }
             )
         out["allOf"] = all_of
         location = path + ("allOf", site_index)
@@ -121,7 +124,9 @@ class _Rewriter:
         for tag, target in mapping.items():
             if isinstance(target, str):
                 ref = target if target.startswith("#") else f"#/components/schemas/{target}"
-                tags[str(tag)] = {DANGLING_KEY: ref} if self.resolver.lookup(ref) is refs.MISSING else {"$ref": ref}
+                tags[str(tag)] = (
+                    {DANGLING_KEY: ref} if self.resolver.lookup(ref) is refs.MISSING else {"$ref": ref}
+                )
         mapped = {t.get("$ref", t.get(DANGLING_KEY)) for t in tags.values()}
         for variant in variants:
             if not isinstance(variant, dict):
@@ -157,9 +162,8 @@ class _Rewriter:
 
 def _exclusive_bounds(node: dict[str, Any]) -> None:
     for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        if isinstance(node.get(flag), bool):
-            if node.pop(flag) and bound in node:
-                node[flag] = node.pop(bound)
+        if isinstance(node.get(flag), bool) and node.pop(flag) and bound in node:
+            node[flag] = node.pop(bound)
 
 
 def _needs_wrap(node: dict[str, Any]) -> bool:

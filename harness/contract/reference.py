@@ -48,9 +48,14 @@ PROFILES = {
     "openai": Profile("openai", "OpenAI's API", "openai.json", "#/components/schemas/ErrorResponse", False),
     # Open Responses declares only 200; its prose specification gives errors as {"error": <ErrorPayload>}
     # and requires the stream to end with [DONE].
-    "openresponses": Profile("openresponses", "the Open Responses spec", "openresponses.json",
-                             f"#/components/schemas/{ENVELOPE}", True,
-                             note=f"{ENVELOPE} = {{error: ErrorPayload}}, from the specification's prose"),
+    "openresponses": Profile(
+        "openresponses",
+        "the Open Responses spec",
+        "openresponses.json",
+        f"#/components/schemas/{ENVELOPE}",
+        True,
+        note=f"{ENVELOPE} = {{error: ErrorPayload}}, from the specification's prose",
+    ),
 }
 ALLOWED = ", ".join([*PROFILES, NONE]) + ", or a path to an OpenAPI 3.x JSON/YAML file"
 
@@ -107,7 +112,7 @@ def load_reference(name: str) -> Reference | None:
             value=name,
             allowed=ALLOWED,
             fix="use --reference=openai (default), --reference=openresponses, --reference=none, "
-                "or give the path of an OpenAPI document",
+            "or give the path of an OpenAPI document",
         )
     return _from_file(str(path.resolve()), path.stat().st_mtime_ns)
 
@@ -119,7 +124,8 @@ def _shipped(name: str) -> Reference:
     doc = json.loads(path.read_text(encoding="utf-8"))
     if name == "openresponses":
         doc["components"]["schemas"][ENVELOPE] = {
-            "type": "object", "required": ["error"],
+            "type": "object",
+            "required": ["error"],
             "properties": {"error": {"$ref": "#/components/schemas/ErrorPayload"}},
         }
     return Reference(profile, ApiSpec.from_dict(normalise(doc), source=f"{profile.label} ({path.name})"))
@@ -127,13 +133,18 @@ def _shipped(name: str) -> Reference:
 
 @functools.cache
 def _from_file(path: str, mtime: int) -> Reference:
-    from .spec import load_api_spec  # noqa: PLC0415 - read_document's messages name the file
+    from .spec import load_api_spec
 
     spec = load_api_spec(path)  # SpecError for a file that is not OpenAPI 3.x, as for --spec
     doc = normalise(spec.doc)
     has_error = refs.exists(doc, "#/components/schemas/ErrorResponse")
-    profile = Profile(f"file:{Path(path).name}", f"the reference {Path(path).name}", path,
-                      "#/components/schemas/ErrorResponse" if has_error else "", False)
+    profile = Profile(
+        f"file:{Path(path).name}",
+        f"the reference {Path(path).name}",
+        path,
+        "#/components/schemas/ErrorResponse" if has_error else "",
+        False,
+    )
     return Reference(profile, ApiSpec.from_dict(doc, source=path))
 
 
@@ -188,7 +199,10 @@ def check_reference_option(value: str | None) -> str | None:
     try:
         load_reference(value)
     except SpecError as error:
-        raise SpecError(f"--reference: {error.message}", value=value if error.value is None else error.value,
-                        allowed=error.allowed,
-                        fix=f"{error.fix}; or use a shipped reference: --reference=openai|openresponses|none") from None
+        raise SpecError(
+            f"--reference: {error.message}",
+            value=value if error.value is None else error.value,
+            allowed=error.allowed,
+            fix=f"{error.fix}; or use a shipped reference: --reference=openai|openresponses|none",
+        ) from None
     return None if value.strip().lower() == NONE else value.strip()

@@ -21,8 +21,9 @@ from .spec import ApiSpec
 
 SSE = "text/event-stream"
 OWN_SPEC = "differs from its own spec: "
-OWN_SPEC_CHECKS = frozenset({"status_code_declared", "content_type_declared", "response_schema", "error_schema",
-                             "sse_event_schema"})
+OWN_SPEC_CHECKS = frozenset(
+    {"status_code_declared", "content_type_declared", "response_schema", "error_schema", "sse_event_schema"}
+)
 
 
 def check_exchange(

@@ -25,7 +25,9 @@ class CheckSession:
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (check, reason) → times
     # (route, the reference's operation key or "" when the reference lacks the route) → exchanges
     reference_routes: Counter[tuple[str, str]] = field(default_factory=Counter)
-    outcomes: Counter[tuple[str | None, str, str]] = field(default_factory=Counter)  # (operation, check, outcome) → times
+    outcomes: Counter[tuple[str | None, str, str]] = field(
+        default_factory=Counter
+    )  # (operation, check, outcome) → times
 
     def note_outcome(self, operation: str | None, check: str, outcome: str) -> None:
         """``outcome``: ``passed``, ``failed`` or ``skipped`` (the check does not apply to this exchange)."""

@@ -112,7 +112,7 @@ class ApiSpec:
 
     # construction -------------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, doc: Any, *, source: str = "<dict>") -> "ApiSpec":
+    def from_dict(cls, doc: Any, *, source: str = "<dict>") -> ApiSpec:
         if not isinstance(doc, dict):
             raise SpecError(
                 f"{source}: an OpenAPI document must be a JSON/YAML object",
@@ -253,13 +253,13 @@ class ApiSpec:
         """Findings about the document itself: dangling ``$ref``s (``spec_refs_resolve``) and schemas
         that are not valid JSON Schema (``spec_schemas_valid``). Report them once per run;
         :func:`check_exchange` does not repeat them."""
-        from .checks.spec_document import spec_failures  # noqa: PLC0415 - checks import spec
+        from .checks.spec_document import spec_failures
 
         return spec_failures(self)
 
     def dangling_ref_failures(self):
         """The ``spec_refs_resolve`` finding alone: all unresolvable references, in one failure."""
-        from .checks.spec_document import spec_failures  # noqa: PLC0415
+        from .checks.spec_document import spec_failures
 
         return spec_failures(self, ("spec_refs_resolve",))
 
@@ -279,7 +279,11 @@ def _server_base_paths(doc: dict[str, Any]) -> list[list[str]]:
 
 def load_api_spec(path: str | Path) -> ApiSpec:
     """Read an OpenAPI document from a ``.json`` or ``.yaml`` file."""
-    doc = read_document(path, what="the OpenAPI document", error=SpecError,
-                        allowed="an OpenAPI 3 document in JSON or YAML",
-                        fix="fetch it again (e.g. curl -sS BASE_URL/openapi.json) or fix the syntax at the place named")
+    doc = read_document(
+        path,
+        what="the OpenAPI document",
+        error=SpecError,
+        allowed="an OpenAPI 3 document in JSON or YAML",
+        fix="fetch it again (e.g. curl -sS BASE_URL/openapi.json) or fix the syntax at the place named",
+    )
     return ApiSpec.from_dict(doc, source=str(path))

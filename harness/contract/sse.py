@@ -70,7 +70,9 @@ class SseEvents(list):
     problems: list[WireProblem]
     comments: int
 
-    def __init__(self, events: Iterable[SseEvent] = (), problems: Iterable[WireProblem] = (), comments: int = 0):
+    def __init__(
+        self, events: Iterable[SseEvent] = (), problems: Iterable[WireProblem] = (), comments: int = 0
+    ):
         super().__init__(events)
         self.problems = list(problems)
         self.comments = comments
@@ -213,7 +215,9 @@ class SseParser:
                 pending.retry = int(value)
             else:
                 self.problems.append(
-                    WireProblem("warning", f"`retry` must be ASCII digits; {value!r} is ignored", self._line_no, line)
+                    WireProblem(
+                        "warning", f"`retry` must be ASCII digits; {value!r} is ignored", self._line_no, line
+                    )
                 )
         else:
             hint = next((f" (did you mean {f!r}?)" for f in _FIELDS if f == name.strip().lower()), "")

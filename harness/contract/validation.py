@@ -102,7 +102,7 @@ class SchemaValidator:
             self._repair()
             try:
                 self._map = jsonschema_rs.validator_map_for(self._prepared.doc)
-            except Exception as error:  # noqa: BLE001 - fall back to compiling schema by schema
+            except Exception as error:
                 self._map_failed = str(error)
 
     def _repair(self) -> None:
@@ -117,7 +117,7 @@ class SchemaValidator:
                 except jsonschema_rs.ValidationError as error:
                     if not self._drop(root, path, list(error.instance_path), error.message):
                         break
-                except Exception:  # noqa: BLE001 - e.g. an unknown $schema: leave it to the compiler
+                except Exception:
                     break
 
     def _drop(self, root: Any, base: list[str | int], path: list[str | int], message: str) -> bool:
@@ -146,7 +146,7 @@ class SchemaValidator:
                 root["$ref"] = pointer
                 try:
                     validator = jsonschema_rs.validator_for(root)
-                except Exception as error:  # noqa: BLE001
+                except Exception as error:
                     raise SpecError(
                         f"the schema at {pointer} cannot be compiled: {error}",
                         value=pointer,
@@ -201,7 +201,9 @@ class SchemaValidator:
         if error.kind.name == "enum":
             close = difflib.get_close_matches(str(value), list(site.tags), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            message = f"unknown discriminator tag {site.property}={json.dumps(value)} (allowed: {allowed}){hint}"
+            message = (
+                f"unknown discriminator tag {site.property}={json.dumps(value)} (allowed: {allowed}){hint}"
+            )
             return SchemaError(message, instance_path.rsplit("/", 1)[0], site.union, "unknown-tag")
         if error.kind.name == "required":
             message = f"discriminator property {site.property!r} is missing (allowed tags: {allowed})"

@@ -14,8 +14,9 @@ from .errors import HarnessError
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_document(path: str | Path, *, what: str, allowed: str, fix: str,
-                  error: type[HarnessError] = HarnessError) -> Any:
+def read_document(
+    path: str | Path, *, what: str, allowed: str, fix: str, error: type[HarnessError] = HarnessError
+) -> Any:
     """The parsed content of ``path`` (JSON for ``.json``, YAML otherwise).
 
     ``what`` names the document in messages ("the OpenAPI document", "the deviations file");
@@ -24,12 +25,16 @@ def read_document(path: str | Path, *, what: str, allowed: str, fix: str,
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as problem:
-        raise error(f"cannot read {what} {path}: {problem.strerror or problem}", value=str(path),
-                    allowed=f"a readable {'JSON' if path.suffix.lower() == '.json' else 'YAML'} file",
-                    fix="check the path (relative paths are taken from the current directory)") from None
+        raise error(
+            f"cannot read {what} {path}: {problem.strerror or problem}",
+            value=str(path),
+            allowed=f"a readable {'JSON' if path.suffix.lower() == '.json' else 'YAML'} file",
+            fix="check the path (relative paths are taken from the current directory)",
+        ) from None
     syntax = "JSON" if path.suffix.lower() == ".json" else "YAML"
     try:
         return json.loads(text) if syntax == "JSON" else yaml.load(text, Loader=_LOADER)
     except (ValueError, yaml.YAMLError) as problem:
-        raise error(f"{path} is not valid {syntax}: {problem}", value=str(path), allowed=allowed,
-                    fix=fix) from None
+        raise error(
+            f"{path} is not valid {syntax}: {problem}", value=str(path), allowed=allowed, fix=fix
+        ) from None

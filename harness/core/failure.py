@@ -54,17 +54,29 @@ class CheckFailure(AssertionError):
 
     def to_dict(self) -> dict:
         """Plain data (for pytest-xdist's worker output, which carries only builtin types)."""
-        return {"check": self.check, "title": self.title, "evidence": [[e.label, e.text] for e in self.evidence],
-                "reproduce": self.reproduce, "severity": self.severity.value, "operation": self.operation,
-                "status": None if self.status is None else int(self.status),
-                "expected_reason": self.expected_reason}
+        return {
+            "check": self.check,
+            "title": self.title,
+            "evidence": [[e.label, e.text] for e in self.evidence],
+            "reproduce": self.reproduce,
+            "severity": self.severity.value,
+            "operation": self.operation,
+            "status": None if self.status is None else int(self.status),
+            "expected_reason": self.expected_reason,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "CheckFailure":
-        return cls(check=data["check"], title=data["title"],
-                   evidence=tuple(Evidence(label, text) for label, text in data["evidence"]),
-                   reproduce=data["reproduce"], severity=Severity(data["severity"]), operation=data["operation"],
-                   status=data["status"], expected_reason=data["expected_reason"])
+    def from_dict(cls, data: dict) -> CheckFailure:
+        return cls(
+            check=data["check"],
+            title=data["title"],
+            evidence=tuple(Evidence(label, text) for label, text in data["evidence"]),
+            reproduce=data["reproduce"],
+            severity=Severity(data["severity"]),
+            operation=data["operation"],
+            status=data["status"],
+            expected_reason=data["expected_reason"],
+        )
 
 
 class CheckSkipped(Exception):

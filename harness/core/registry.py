@@ -52,9 +52,16 @@ class Registry:
     def __iter__(self):
         return iter(self._checks.values())
 
-    def run(self, ctx: Any, subject: Any, *, kind: str = "response", skip: Iterable[str] = (),
-            on_crash: Callable[[str, Exception], CheckFailure] | None = None,
-            on_outcome: Callable[[str, str], None] | None = None) -> list[CheckFailure]:
+    def run(
+        self,
+        ctx: Any,
+        subject: Any,
+        *,
+        kind: str = "response",
+        skip: Iterable[str] = (),
+        on_crash: Callable[[str, Exception], CheckFailure] | None = None,
+        on_outcome: Callable[[str, str], None] | None = None,
+    ) -> list[CheckFailure]:
         """Run every check of ``kind`` not in ``skip``; collect failures instead of stopping at the first.
 
         A check that raises anything else is a bug in the check: with ``on_crash`` it becomes the failure

@@ -10,8 +10,10 @@ from harness.core.errors import HarnessError
 
 from . import options as _options
 
-pytest_plugins = ["harness.plugin.property_based",  # property-based run: options, fixture `generated`
-                  "harness.plugin.property_based.reference_generation"]  # fixture `reference_generated`
+pytest_plugins = [
+    "harness.plugin.property_based",  # property-based run: options, fixture `generated`
+    "harness.plugin.property_based.reference_generation",
+]  # fixture `reference_generated`
 
 SETTINGS = pytest.StashKey["object"]()
 STACK_SESSION = pytest.StashKey["object"]()
@@ -58,8 +60,10 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
 def pytest_report_header(config: pytest.Config) -> str | None:
     clashes = config.stash.get(STEPPED_ASIDE, None)
     if clashes:
-        return (f"router harness: inactive, this project's conftest defines {', '.join(clashes)} itself "
-                "(for OGX's own tests, run them with `harness ogx run`)")
+        return (
+            f"router harness: inactive, this project's conftest defines {', '.join(clashes)} itself "
+            "(for OGX's own tests, run them with `harness ogx run`)"
+        )
     return None
 
 
@@ -67,7 +71,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_configure(config: pytest.Config) -> None:
     if STEPPED_ASIDE in config.stash:
         return
-    config.addinivalue_line("markers", "no_contract_checks: do not check this test's responses against the spec")
+    config.addinivalue_line(
+        "markers", "no_contract_checks: do not check this test's responses against the spec"
+    )
     from .settings import configured_settings
     from .stack_session import StackSession
 
@@ -76,8 +82,9 @@ def pytest_configure(config: pytest.Config) -> None:
     except HarnessError as error:
         raise pytest.UsageError(error.render()) from None
     config.stash[SETTINGS] = settings
-    config.stash[STACK_SESSION] = StackSession(settings.selection, settings.profile,
-                                               startup_timeout=settings.startup_timeout)
+    config.stash[STACK_SESSION] = StackSession(
+        settings.selection, settings.profile, startup_timeout=settings.startup_timeout
+    )
     from . import checking, fixtures, inference, report, results, workers
 
     for module in (fixtures, inference, checking, report, results, workers):

@@ -23,7 +23,9 @@ OPT_OUT = "no_contract_checks"
 
 @dataclass(frozen=True)
 class Finding:
-    nodeid: str | None  # None: about the run as a whole (the spec document, or what xdist workers saw together)
+    nodeid: (
+        str | None
+    )  # None: about the run as a whole (the spec document, or what xdist workers saw together)
     failure: CheckFailure
     where: str | None = None  # for a finding with no test: where it was seen ("the spec document" if unset)
 
@@ -44,7 +46,9 @@ class ContractRun:
     exchanges_checked: int = 0
     exchanges_unchecked: int = 0
     skipped_lines: list[str] | None = None  # merged from xdist workers; else the spec session's
-    across_workers: list[Finding] = field(default_factory=list)  # found by comparing xdist workers' observations
+    across_workers: list[Finding] = field(
+        default_factory=list
+    )  # found by comparing xdist workers' observations
     merged_reference_routes: Any = None  # the workers' reference coverage added up (xdist controller)
     listeners: list[Any] = field(default_factory=list)  # told observed(exchange), checked(exchange, failures)
     _current: str | None = None
@@ -52,7 +56,7 @@ class ContractRun:
     _tests_begun: set[str] = field(default_factory=set)  # every test that ran with this run
 
     @classmethod
-    def create(cls, config: pytest.Config, stack: Any, document: dict[str, Any]) -> "ContractRun":
+    def create(cls, config: pytest.Config, stack: Any, document: dict[str, Any]) -> ContractRun:
         from harness.contract import ApiSpec, Deviations
 
         from . import SETTINGS
@@ -115,17 +119,24 @@ class ContractRun:
         """This worker's part of the run, as plain data (pytest-xdist carries only builtin types)."""
         used = self.deviations.used() if self.deviations is not None else []
         session = getattr(self.spec, "session", None)
-        return {"findings": [[f.nodeid, f.failure.to_dict()] for f in self.findings],
-                "error_samples": [dataclasses.asdict(s) for s in session.error_shapes.values()] if session else [],
-                "error_pairs": [sorted(pair) for pair in session.reported_shape_pairs] if session else [],
-                "library_hint": self.library_hint,
-                "checked": self.exchanges_checked, "unchecked": self.exchanges_unchecked,
-                "tests": sorted(self._tests_begun), "used_deviations": used, "target": self.options.target,
-                "skipped": self.skipped_report(),
-                "reference_routes": [[*key, n] for key, n in session.reference_routes.items()] if session else []}
+        return {
+            "findings": [[f.nodeid, f.failure.to_dict()] for f in self.findings],
+            "error_samples": [dataclasses.asdict(s) for s in session.error_shapes.values()]
+            if session
+            else [],
+            "error_pairs": [sorted(pair) for pair in session.reported_shape_pairs] if session else [],
+            "library_hint": self.library_hint,
+            "checked": self.exchanges_checked,
+            "unchecked": self.exchanges_unchecked,
+            "tests": sorted(self._tests_begun),
+            "used_deviations": used,
+            "target": self.options.target,
+            "skipped": self.skipped_report(),
+            "reference_routes": [[*key, n] for key, n in session.reference_routes.items()] if session else [],
+        }
 
     @classmethod
-    def merged(cls, config: pytest.Config, parts: list[dict[str, Any]]) -> "ContractRun":
+    def merged(cls, config: pytest.Config, parts: list[dict[str, Any]]) -> ContractRun:
         """The whole run on the pytest-xdist controller: every worker's findings (the spec document's own
         once), counts added up, and a deviation unused only if no worker used it."""
         from harness.contract import Deviations
@@ -135,7 +146,9 @@ class ContractRun:
         settings = config.stash[SETTINGS]
         deviations = Deviations.load(settings.deviations_path) if settings.deviations_path else None
         target = next((part["target"] for part in parts if part["target"]), None)
-        run = cls(None, deviations, dataclasses.replace(settings.check_options, target=target), skipped_lines=[])
+        run = cls(
+            None, deviations, dataclasses.replace(settings.check_options, target=target), skipped_lines=[]
+        )
         seen_document: set[tuple[str, str]] = set()
         for part in parts:
             for nodeid, data in part["findings"]:
@@ -169,8 +182,9 @@ class ContractRun:
         self._add_hint(failures)
         if self.deviations is not None:
             self.deviations.apply(failures, self.options.target)
-        self.across_workers = [Finding(None, failure, where="tests on different pytest-xdist workers")
-                               for failure in failures]
+        self.across_workers = [
+            Finding(None, failure, where="tests on different pytest-xdist workers") for failure in failures
+        ]
         self.findings += self.across_workers
 
     def reference_routes(self) -> Any:
@@ -186,7 +200,8 @@ class ContractRun:
         target = self.options.target or ""
         ran = {f.nodeid for f in self.findings if f.nodeid} | set(self._tests_begun)
         return [
-            d for d in self.deviations.unused()
+            d
+            for d in self.deviations.unused()
             if d.applies_to(target)
             # an entry another suite shows (seen_by) is only stale if that suite ran
             and (not d.seen_by or any(nodeid.startswith(d.seen_by) for nodeid in ran))
@@ -195,19 +210,35 @@ class ContractRun:
     def _add_hint(self, failures: list[CheckFailure]) -> None:
         if self.library_hint:
             for failure in failures:
-                if failure.reproduce and "curl " in failure.reproduce and self.library_hint not in failure.reproduce:
+                if (
+                    failure.reproduce
+                    and "curl " in failure.reproduce
+                    and self.library_hint not in failure.reproduce
+                ):
                     failure.reproduce = f"{failure.reproduce}\n{self.library_hint}"
 
-
-    def verify_deletion(self, client: Any, nodeid: str | None, *, collection_path: str, item_id: str,
-                        delete_response: Any = None) -> list[CheckFailure]:
+    def verify_deletion(
+        self,
+        client: Any,
+        nodeid: str | None,
+        *,
+        collection_path: str,
+        item_id: str,
+        delete_response: Any = None,
+    ) -> list[CheckFailure]:
         """The delete-semantics scenario; its findings join the run's (the requests it makes, made
         through the checked ``client``, are checked like any other)."""
         from harness.contract import verify_deletion
 
-        failures = verify_deletion(client, self.spec, collection_path=collection_path, item_id=item_id,
-                                   delete_response=delete_response, options=self.options,
-                                   deviations=self.deviations)
+        failures = verify_deletion(
+            client,
+            self.spec,
+            collection_path=collection_path,
+            item_id=item_id,
+            delete_response=delete_response,
+            options=self.options,
+            deviations=self.deviations,
+        )
         self._add_hint(failures)
         self.findings += [Finding(nodeid, failure) for failure in failures]
         return failures
@@ -219,9 +250,11 @@ def _library_hint(stack: Any) -> str | None:
     from harness.targets.profiles import get_profile
 
     config = str(stack.config or "<config>")
-    return (f"# library mode: the app ran in-process; to use the curl line, start it as a server "
-            f"(pytest … --stack-config=server:{config}, or `{get_profile(stack.profile).server_hint(config)}`) "
-            f"and replace {stack.base_url} with http://127.0.0.1:8321")
+    return (
+        f"# library mode: the app ran in-process; to use the curl line, start it as a server "
+        f"(pytest … --stack-config=server:{config}, or `{get_profile(stack.profile).server_hint(config)}`) "
+        f"and replace {stack.base_url} with http://127.0.0.1:8321"
+    )
 
 
 def _target_name(stack: Any) -> str:
@@ -294,11 +327,15 @@ def _conclude(item: pytest.Item, error: BaseException | None, phase: str = "call
     # everything since the last test ended: this test's setup (the endpoint may have started in it) and call
     misses = endpoint.take_misses() if endpoint is not None else []
     misses += blocked_connections(item.config)
-    failures = run.check(item.nodeid, enabled=item.get_closest_marker(OPT_OUT) is None) if run is not None else []
+    failures = (
+        run.check(item.nodeid, enabled=item.get_closest_marker(OPT_OUT) is None) if run is not None else []
+    )
     blocking = [f for f in failures if f.severity is Severity.ERROR and not f.expected_reason]
     noted = [f for f in failures if f not in blocking]
     if noted:
-        item.add_report_section(phase, "contract findings (expected or warnings)", CheckFailures(noted).render())
+        item.add_report_section(
+            phase, "contract findings (expected or warnings)", CheckFailures(noted).render()
+        )
     if misses:
         if blocking:
             item.add_report_section(phase, "contract findings", CheckFailures(blocking).render())

@@ -22,8 +22,9 @@ def fail_session(error: HarnessError) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          inference_endpoint: Any) -> Iterator[RunningStack]:
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, inference_endpoint: Any
+) -> Iterator[RunningStack]:
     """The running stack under test (base URL, mode, profile), started once per session, its inference
     provider pointed at the record/replay endpoint."""
     from . import SETTINGS, STACK_SESSION
@@ -32,8 +33,9 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     state_dir = tmp_path_factory.mktemp("stack-state")
     upstream = inference_endpoint.base_url if inference_endpoint is not None else None
     try:
-        running = session.start(state_dir, upstream_base_url=upstream,
-                                app_env=request.config.stash[SETTINGS].setup.app_env())
+        running = session.start(
+            state_dir, upstream_base_url=upstream, app_env=request.config.stash[SETTINGS].setup.app_env()
+        )
     except HarnessError as error:
         fail_session(error)
     from .report import remember_stack
@@ -69,22 +71,39 @@ def openapi_document(request: pytest.FixtureRequest, stack: RunningStack) -> dic
         from harness.core.documents import read_document
 
         try:
-            return read_document(path, what="the --spec document", error=UsageError,
-                                 allowed="an OpenAPI JSON (.json) or YAML file",
-                                 fix="check the file, or drop --spec to use the stack's own /openapi.json")
+            return read_document(
+                path,
+                what="the --spec document",
+                error=UsageError,
+                allowed="an OpenAPI JSON (.json) or YAML file",
+                fix="check the file, or drop --spec to use the stack's own /openapi.json",
+            )
         except UsageError as error:
-            fail_session(UsageError(f"--spec: {path} cannot be read as an OpenAPI document: {error.message}",
-                                    value=error.value, allowed=error.allowed, fix=error.fix))
+            fail_session(
+                UsageError(
+                    f"--spec: {path} cannot be read as an OpenAPI document: {error.message}",
+                    value=error.value,
+                    allowed=error.allowed,
+                    fix=error.fix,
+                )
+            )
     with make(stack) as client:
         response = client.get("/openapi.json")
     if response.status_code != 200:
-        fail_session(UsageError(f"GET /openapi.json answered {response.status_code}", value=stack.base_url,
-                                fix="pass --spec PATH to check against a spec file instead"))
+        fail_session(
+            UsageError(
+                f"GET /openapi.json answered {response.status_code}",
+                value=stack.base_url,
+                fix="pass --spec PATH to check against a spec file instead",
+            )
+        )
     return response.json()
 
 
 @pytest.fixture(scope="session")
-def contract_run(request: pytest.FixtureRequest, stack: RunningStack, openapi_document: dict[str, Any]) -> Any:
+def contract_run(
+    request: pytest.FixtureRequest, stack: RunningStack, openapi_document: dict[str, Any]
+) -> Any:
     """The contract checks of this session: the spec, the deviations, and every finding so far."""
     from .checking import ContractRun, attach
 
@@ -142,8 +161,13 @@ def verify_deleted(request: pytest.FixtureRequest, http_client: Any, contract_ru
     from harness.core.failure import CheckFailures, Severity
 
     def verify(collection_path: str, item_id: str, delete_response: Any = None) -> list[Any]:
-        failures = contract_run.verify_deletion(http_client, request.node.nodeid, collection_path=collection_path,
-                                                item_id=item_id, delete_response=delete_response)
+        failures = contract_run.verify_deletion(
+            http_client,
+            request.node.nodeid,
+            collection_path=collection_path,
+            item_id=item_id,
+            delete_response=delete_response,
+        )
         blocking = [f for f in failures if f.severity is Severity.ERROR and not f.expected_reason]
         if blocking:
             pytest.fail(CheckFailures(blocking).render(), pytrace=False)
@@ -169,7 +193,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         if running is not None and running.mode in {"server", "docker"}:
             try:
                 tail = running.log_tail(LOG_LINES)
-            except Exception as error:  # noqa: BLE001 - a log we cannot read must not hide the failure
+            except Exception as error:
                 tail = f"(the app's log could not be read: {error})"
             if tail:
                 report.sections.append((f"the app's log ({running.mode} mode, last {LOG_LINES} lines)", tail))

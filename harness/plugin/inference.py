@@ -38,10 +38,15 @@ def inference_endpoint(request: pytest.FixtureRequest) -> Iterator[Any]:
         return
     try:
         configured = settings.setup.upstream_from_env()
-        endpoint = ReplayEndpoint(settings.cassette_dir, mode=settings.inference_mode,
-                                  upstream=Upstream(*configured) if configured else None, speed=settings.replay_speed,
-                                  ogx_recordings=settings.ogx_recordings, rules=settings.match_rules,
-                                  require_cassette_dir=settings.cassette_dir_required)
+        endpoint = ReplayEndpoint(
+            settings.cassette_dir,
+            mode=settings.inference_mode,
+            upstream=Upstream(*configured) if configured else None,
+            speed=settings.replay_speed,
+            ogx_recordings=settings.ogx_recordings,
+            rules=settings.match_rules,
+            require_cassette_dir=settings.cassette_dir_required,
+        )
         endpoint.__enter__()
     except HarnessError as error:
         fail_session(error)
@@ -103,18 +108,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     replaying = endpoint is not None and endpoint.mode is InferenceMode.REPLAY
     if workers.is_worker(config):
         if replaying:
-            workers.send(config, "usage", {
-                "problem": full_run_problem(session, exitstatus, endpoint.cassette_dir),
-                "cassette_dir": str(endpoint.cassette_dir), "rules_digest": endpoint.rules.digest,
-                "known": sorted(endpoint.library.keys()), "used": sorted(endpoint.used_entries)})
+            workers.send(
+                config,
+                "usage",
+                {
+                    "problem": full_run_problem(session, exitstatus, endpoint.cassette_dir),
+                    "cassette_dir": str(endpoint.cassette_dir),
+                    "rules_digest": endpoint.rules.digest,
+                    "known": sorted(endpoint.library.keys()),
+                    "used": sorted(endpoint.used_entries),
+                },
+            )
         return
     parts = workers.received(config, "usage")
     if parts:  # the pytest-xdist controller
-        if int(exitstatus) == 0 and not any(part["problem"] for part in parts) \
-                and len({(part["cassette_dir"], part["rules_digest"]) for part in parts}) == 1:
-            write_usage(Path(parts[0]["cassette_dir"]), parts[0]["rules_digest"],
-                        known={key for part in parts for key in part["known"]},
-                        used={key for part in parts for key in part["used"]})
+        if (
+            int(exitstatus) == 0
+            and not any(part["problem"] for part in parts)
+            and len({(part["cassette_dir"], part["rules_digest"]) for part in parts}) == 1
+        ):
+            write_usage(
+                Path(parts[0]["cassette_dir"]),
+                parts[0]["rules_digest"],
+                known={key for part in parts for key in part["known"]},
+                used={key for part in parts for key in part["used"]},
+            )
         return
     if replaying and full_run_problem(session, exitstatus, endpoint.cassette_dir) is None:
         endpoint.write_usage()
@@ -129,13 +147,17 @@ def full_run_problem(session: pytest.Session, exitstatus: int, cassette_dir: Any
         return "the run did not pass"
     if config.option.keyword or config.option.markexpr or config.stash.get(_DESELECTED, 0):
         return "tests were deselected (-k, -m or deselection)"
-    if cassette_dir is not None and not Path(cassette_dir).resolve().is_relative_to(config.rootpath.resolve()):
+    if cassette_dir is not None and not Path(cassette_dir).resolve().is_relative_to(
+        config.rootpath.resolve()
+    ):
         # e.g. a scratch project pointed at this repository's cassettes: its suites are not theirs
         return f"the cassette directory {cassette_dir} lies outside this run's project {config.rootpath}"
     suites_dir = config.rootpath / "suites"
     if not suites_dir.is_dir():
         return f"no suites directory under {config.rootpath}"
-    expected = {p.name for p in suites_dir.iterdir() if p.is_dir() and any(p.glob("test_*.py"))} - NOT_REPLAYED_SUITES
+    expected = {
+        p.name for p in suites_dir.iterdir() if p.is_dir() and any(p.glob("test_*.py"))
+    } - NOT_REPLAYED_SUITES
     ran = {item.nodeid.split("/")[1] for item in session.items if item.nodeid.startswith("suites/")}
     missing = expected - ran
     return f"suites not run: {', '.join(sorted(missing))}" if missing else None

@@ -48,9 +48,11 @@ def default_junit_path(config: pytest.Config) -> None:
 
     try:
         mode = select(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", search=stacks_search(config)).mode
-    except Exception:  # noqa: BLE001 - the bad value is reported, clearly, a moment later
+    except Exception:
         return
-    config.option.xmlpath = str(o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"]) / f"junit-{mode}.xml")
+    config.option.xmlpath = str(
+        o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"]) / f"junit-{mode}.xml"
+    )
 
 
 def _runs_suites(config: pytest.Config) -> bool:
@@ -92,6 +94,7 @@ def _outcome(report: pytest.TestReport) -> str | None:
 
 # -- pytest-xdist: each worker runs its own stack; the controller reports on the whole run ----------------
 
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from . import workers
@@ -102,9 +105,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         run = run_of(config)
         from .results import worker_part
 
-        workers.send(config, "report", {"stack": config.stash[_STACK_DESCRIBE], "run": run.export() if run else None,
-                                        "dropped": list(config.stash.get(_DROPPED, [])),
-                                        "results": worker_part(config)})
+        workers.send(
+            config,
+            "report",
+            {
+                "stack": config.stash[_STACK_DESCRIBE],
+                "run": run.export() if run else None,
+                "dropped": list(config.stash.get(_DROPPED, [])),
+                "results": worker_part(config),
+            },
+        )
         return
     runs = [part["run"] for part in workers.received(config, "report") if part["run"] is not None]
     if runs:  # the pytest-xdist controller: one run from every worker's part
@@ -125,7 +135,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     outcomes = config.stash.get(_OUTCOMES, {})
     parts = workers.received(config, "report")
     if parts:
-        remember_stack(config, parts[0]["stack"], [line for part in parts for line in part.get("dropped", [])])
+        remember_stack(
+            config, parts[0]["stack"], [line for part in parts for line in part.get("dropped", [])]
+        )
     if not outcomes or _STACK_DESCRIBE not in config.stash:
         return  # no stack was started: nothing to report about an app
     run = config.stash.get(_MERGED, None) or run_of(config)
@@ -134,7 +146,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for line in summary_lines(outcomes, run) + _dropped_lines(config.stash.get(_DROPPED, [])):
         write(line)
     for finding in getattr(run, "across_workers", []):
-        write(f"{finding.kind} finding across pytest-xdist workers (no single test saw it):", red=finding.kind == "unexpected")
+        write(
+            f"{finding.kind} finding across pytest-xdist workers (no single test saw it):",
+            red=finding.kind == "unexpected",
+        )
         write(finding.failure.render())
         if finding.kind == "unexpected" and exitstatus == pytest.ExitCode.OK:
             exitstatus = pytest.ExitCode.TESTS_FAILED  # as pytest_sessionfinish set it for the run
@@ -150,18 +165,23 @@ def summary_lines(outcomes: dict[tuple[str, str], Counter[str]], run: Any) -> li
         lines.append(f"{suite + ' × ' + mode:<{width}}  {shown}")
     if run is not None:
         kinds = Counter(finding.kind for finding in run.findings)
-        lines.append(f"contract: {run.exchanges_checked} exchanges checked, {run.exchanges_unchecked} opted out; "
-                     f"findings: {kinds['unexpected']} unexpected, {kinds['expected']} expected (declared deviations), "
-                     f"{kinds['warning']} warnings")
+        lines.append(
+            f"contract: {run.exchanges_checked} exchanges checked, {run.exchanges_unchecked} opted out; "
+            f"findings: {kinds['unexpected']} unexpected, {kinds['expected']} expected (declared deviations), "
+            f"{kinds['warning']} warnings"
+        )
         unused = run.unused_deviations()
         if unused:
-            lines.append(f"deviations declared for {run.options.target} but not seen in this run: {len(unused)} "
-                         "(see the report)")
+            lines.append(
+                f"deviations declared for {run.options.target} but not seen in this run: {len(unused)} "
+                "(see the report)"
+            )
     return lines
 
 
-def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
-                   exitstatus: int) -> Path:
+def write_markdown(
+    config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any, exitstatus: int
+) -> Path:
     """The results file, and the Markdown report rendered from it."""
     from harness.report import markdown
 
@@ -183,8 +203,9 @@ def write_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counte
     return path
 
 
-def results_data(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
-                 exitstatus: int) -> dict[str, Any]:
+def results_data(
+    config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any, exitstatus: int
+) -> dict[str, Any]:
     from . import results
 
     stack = config.stash.get(_STACK_DESCRIBE, "") if _STACK_DESCRIBE in config.stash else ""
@@ -205,14 +226,23 @@ def reference_distance(compat: dict[str, Any]) -> list[dict[str, Any]]:
     findings: dict[str, list[str]] = defaultdict(list)
     for finding in compat["findings"]:
         findings[finding["operation"] or "?"].append(f"{finding['check']}: {finding['title']}")
-    return [{"route": route, "compared": n, "differing": min(len(findings[route]), n),
-             "distance": round(min(len(findings[route]), n) / n, 3) if n else 0.0,
-             "unit": "share of exchanges with a reference finding", "reference": str(compat["reference"]),
-             "examples": sorted(set(findings[route]))[:5]} for route, n in sorted(exchanges.items())]
+    return [
+        {
+            "route": route,
+            "compared": n,
+            "differing": min(len(findings[route]), n),
+            "distance": round(min(len(findings[route]), n) / n, 3) if n else 0.0,
+            "unit": "share of exchanges with a reference finding",
+            "reference": str(compat["reference"]),
+            "examples": sorted(set(findings[route]))[:5],
+        }
+        for route, n in sorted(exchanges.items())
+    ]
 
 
-def render_markdown(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any,
-                    exitstatus: int) -> str:
+def render_markdown(
+    config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any, exitstatus: int
+) -> str:
     from harness.report import markdown
 
     return markdown.render(results_data(config, outcomes, run, exitstatus))
@@ -232,7 +262,9 @@ def compat_results(config: pytest.Config, run: Any) -> dict | None:
     from harness.contract.compat import compat_data
     from harness.contract.reference import load_reference
 
-    return compat_data(load_reference(reference).label, run.reference_routes(), [f.failure for f in run.findings])
+    return compat_data(
+        load_reference(reference).label, run.reference_routes(), [f.failure for f in run.findings]
+    )
 
 
 def compat_section(config: pytest.Config, run: Any) -> list[str]:
@@ -270,5 +302,7 @@ def remember_stack(config: pytest.Config, describe: str, dropped: list[str] | No
 def _dropped_lines(dropped: list[str]) -> list[str]:
     if not dropped:
         return []
-    return [f"connections: the app closed {len(dropped)} kept-alive connection(s) under a request; each request "
-            "was sent again (idempotent methods only, as HTTP allows), see the report"]
+    return [
+        f"connections: the app closed {len(dropped)} kept-alive connection(s) under a request; each request "
+        "was sent again (idempotent methods only, as HTTP allows), see the report"
+    ]

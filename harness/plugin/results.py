@@ -24,7 +24,7 @@ _STARTED = pytest.StashKey["tuple[float, datetime.datetime]"]()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SECONDS] = Counter()
-    config.stash[_STARTED] = (time.monotonic(), datetime.datetime.now(datetime.timezone.utc))
+    config.stash[_STARTED] = (time.monotonic(), datetime.datetime.now(datetime.UTC))
     config.pluginmanager.register(SuiteSeconds(config), "harness.results.seconds")
 
 
@@ -52,17 +52,28 @@ class SuiteSeconds:
 
 # -- pytest-xdist: the parts only a worker knows ------------------------------------------------------
 
+
 def worker_part(config: pytest.Config) -> dict[str, Any]:
     """What this worker adds to the controller's results file (plain data)."""
     from .checking import run_of
 
     run = run_of(config)
-    return {"seconds": dict(config.stash.get(_SECONDS, {})), "timelines": timelines_of(config).export(),
-            "coverage": _coverage(config, run), "replay": _replay(config)}
+    return {
+        "seconds": dict(config.stash.get(_SECONDS, {})),
+        "timelines": timelines_of(config).export(),
+        "coverage": _coverage(config, run),
+        "replay": _replay(config),
+    }
 
 
-def build(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], run: Any, exitstatus: int,
-          stack: str, dropped: list[str]) -> dict[str, Any]:
+def build(
+    config: pytest.Config,
+    outcomes: dict[tuple[str, str], Counter[str]],
+    run: Any,
+    exitstatus: int,
+    stack: str,
+    dropped: list[str],
+) -> dict[str, Any]:
     from harness.report import results as results_file
 
     from . import SETTINGS, workers
@@ -75,11 +86,19 @@ def build(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], 
     settings = config.stash[SETTINGS]
     started_clock, started = config.stash[_STARTED]
     mode = settings.selection.mode
-    tests = [{"suite": suite, "mode": m, **{c: int(counts[c]) for c in COLUMNS}, "seconds": round(seconds[suite], 3)}
-             for (suite, m), counts in sorted(outcomes.items())]
+    tests = [
+        {
+            "suite": suite,
+            "mode": m,
+            **{c: int(counts[c]) for c in COLUMNS},
+            "seconds": round(seconds[suite], 3),
+        }
+        for (suite, m), counts in sorted(outcomes.items())
+    ]
     junit = getattr(config.option, "xmlpath", None)
     return {
-        "format": results_file.FORMAT, "version": results_file.VERSION,
+        "format": results_file.FORMAT,
+        "version": results_file.VERSION,
         "harness_version": results_file.harness_version(),
         "job": {
             "name": os.environ.get("HARNESS_JOB_NAME") or None,
@@ -90,7 +109,7 @@ def build(config: pytest.Config, outcomes: dict[tuple[str, str], Counter[str]], 
             "command": " ".join(["pytest", *config.invocation_params.args]),
             "inference_mode": settings.inference_mode.value if mode != "url" else None,
             "started": started.isoformat(timespec="seconds"),
-            "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "wall_seconds": round(time.monotonic() - started_clock, 2),
             "exit_status": int(exitstatus),
             "python": sys.version.split()[0],
@@ -113,6 +132,7 @@ def write(report_dir: Path, results: dict[str, Any]) -> Path:
 
 # -- the parts ------------------------------------------------------------------------------------------
 
+
 def _contract(config: pytest.Config, run: Any, parts: list[dict[str, Any]]) -> dict[str, Any] | None:
     if run is None:
         return None
@@ -129,27 +149,65 @@ def _contract(config: pytest.Config, run: Any, parts: list[dict[str, Any]]) -> d
         group = [f for f in run.findings if f.kind == kind]
         for finding, tests in deduplicated(group):
             data = finding.failure.to_dict()
-            findings.append({"kind": kind, **{k: data[k] for k in ("check", "title", "severity", "operation", "status",
-                                                                   "expected_reason", "reproduce")},
-                             "evidence": [{"label": label, "text": text} for label, text in data["evidence"]],
-                             "tests": tests,
-                             "count": sum(1 for f in group if _same(f, finding)),
-                             "where": finding.where if not tests else None})
+            findings.append(
+                {
+                    "kind": kind,
+                    **{
+                        k: data[k]
+                        for k in (
+                            "check",
+                            "title",
+                            "severity",
+                            "operation",
+                            "status",
+                            "expected_reason",
+                            "reproduce",
+                        )
+                    },
+                    "evidence": [{"label": label, "text": text} for label, text in data["evidence"]],
+                    "tests": tests,
+                    "count": sum(1 for f in group if _same(f, finding)),
+                    "where": finding.where if not tests else None,
+                }
+            )
     deviations = None
     if run.deviations is not None:
-        deviations = {"target": run.options.target,
-                      "unused": [{"check": str(getattr(d, "check", "?")), "operation": str(getattr(d, "operation", "?")),
-                                  "reason": str(getattr(d, "reason", ""))} for d in run.unused_deviations()]}
-    return {"exchanges_checked": run.exchanges_checked, "exchanges_unchecked": run.exchanges_unchecked,
-            "findings": findings,
-            "coverage": [{"operation": op, "check": check, "passed": coverage[(op, check, "passed")],
-                          "failed": coverage[(op, check, "failed")], "skipped": coverage[(op, check, "skipped")]}
-                         for op, check in cells],
-            "deviations": deviations, "skipped_checks": list(run.skipped_report())}
+        deviations = {
+            "target": run.options.target,
+            "unused": [
+                {
+                    "check": str(getattr(d, "check", "?")),
+                    "operation": str(getattr(d, "operation", "?")),
+                    "reason": str(getattr(d, "reason", "")),
+                }
+                for d in run.unused_deviations()
+            ],
+        }
+    return {
+        "exchanges_checked": run.exchanges_checked,
+        "exchanges_unchecked": run.exchanges_unchecked,
+        "findings": findings,
+        "coverage": [
+            {
+                "operation": op,
+                "check": check,
+                "passed": coverage[(op, check, "passed")],
+                "failed": coverage[(op, check, "failed")],
+                "skipped": coverage[(op, check, "skipped")],
+            }
+            for op, check in cells
+        ],
+        "deviations": deviations,
+        "skipped_checks": list(run.skipped_report()),
+    }
 
 
 def _same(a: Any, b: Any) -> bool:
-    return (a.failure.check, a.failure.operation, a.failure.title) == (b.failure.check, b.failure.operation, b.failure.title)
+    return (a.failure.check, a.failure.operation, a.failure.title) == (
+        b.failure.check,
+        b.failure.operation,
+        b.failure.title,
+    )
 
 
 def _coverage(config: pytest.Config, run: Any) -> list[dict[str, Any]]:
@@ -163,8 +221,10 @@ def _coverage(config: pytest.Config, run: Any) -> list[dict[str, Any]]:
         counts.update(getattr(session, "outcomes", {}))
     rows: dict[tuple[str | None, str], dict[str, Any]] = {}
     for (operation, check, outcome), n in counts.items():
-        row = rows.setdefault((operation, check), {"operation": operation, "check": check,
-                                                   "passed": 0, "failed": 0, "skipped": 0})
+        row = rows.setdefault(
+            (operation, check),
+            {"operation": operation, "check": check, "passed": 0, "failed": 0, "skipped": 0},
+        )
         row[outcome] += n
     return list(rows.values())
 
@@ -176,8 +236,13 @@ def _timelines(config: pytest.Config, parts: list[dict[str, Any]]) -> dict[str, 
     items = [item for part in exported for item in part["items"]]
     items.sort(key=lambda item: (item["first_broken"] is None, item["test"] or ""))
     items = items[:MAX_TIMELINES]
-    return {"seen": sum(part["seen"] for part in exported), "kept": len(items), "max_kept": MAX_TIMELINES,
-            "max_events": MAX_EVENTS, "items": items}
+    return {
+        "seen": sum(part["seen"] for part in exported),
+        "kept": len(items),
+        "max_kept": MAX_TIMELINES,
+        "max_events": MAX_EVENTS,
+        "items": items,
+    }
 
 
 def _replay(config: pytest.Config) -> dict[str, Any] | None:
@@ -194,8 +259,13 @@ def _replay(config: pytest.Config) -> dict[str, Any] | None:
             else:
                 used.setdefault(ref, [])
     known = [entry.ref for entry in endpoint.library.entries() if entry.index is not None]
-    return {"inference_mode": endpoint.mode.value, "cassette_dir": str(endpoint.cassette_dir),
-            "known_refs": known, "used": dict(used), "missed": endpoint.missed}  # builtins only: execnet carries it
+    return {
+        "inference_mode": endpoint.mode.value,
+        "cassette_dir": str(endpoint.cassette_dir),
+        "known_refs": known,
+        "used": dict(used),
+        "missed": endpoint.missed,
+    }  # builtins only: execnet carries it
 
 
 def _merged_replay(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
@@ -209,9 +279,14 @@ def _merged_replay(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
     known = sorted({ref for part in parts for ref in part["known_refs"]}, key=_ref_order)
     unused = [ref for ref in known if ref not in used] if parts[0]["inference_mode"] == "replay" else []
     missed = [miss for part in parts for miss in part["missed"]]
-    return {"inference_mode": parts[0]["inference_mode"], "cassette_dir": parts[0]["cassette_dir"],
-            "known": len(known), "used": [{"ref": ref, "tests": sorted(used[ref])} for ref in sorted(used, key=_ref_order)],
-            "unused": unused, "missed": missed}
+    return {
+        "inference_mode": parts[0]["inference_mode"],
+        "cassette_dir": parts[0]["cassette_dir"],
+        "known": len(known),
+        "used": [{"ref": ref, "tests": sorted(used[ref])} for ref in sorted(used, key=_ref_order)],
+        "unused": unused,
+        "missed": missed,
+    }
 
 
 def _ref_order(ref: str) -> tuple[str, int]:
@@ -223,8 +298,14 @@ def _commit(config: pytest.Config) -> str | None:
     if os.environ.get("GITHUB_SHA"):
         return os.environ["GITHUB_SHA"]
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.rootpath, capture_output=True, text=True,
-                              timeout=5, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=config.rootpath,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return (done.stdout.strip() or None) if done.returncode == 0 else None

@@ -11,8 +11,8 @@ import pytest
 from harness.contract import CheckOptions
 from harness.replay import InferenceMode
 from harness.targets.profiles import StackProfile, get_profile
-from harness.targets.setup import Setup, load_setup
 from harness.targets.registry import select
+from harness.targets.setup import Setup, load_setup
 from harness.targets.stack_config import StackSelection
 
 from . import options as o
@@ -36,7 +36,9 @@ class Settings:
     cassette_dir_required: bool = True  # False for the default directory, which a project need not have
     match_rules: Path | None = None  # None: the bundled rules
     ogx_recordings: tuple[Path, ...] = ()  # OGX's tests/integration folders whose recordings replay in place
-    reference: str | None = None  # --reference: a shipped reference's name or a file's absolute path; None: off
+    reference: str | None = (
+        None  # --reference: a shipped reference's name or a file's absolute path; None: off
+    )
 
 
 def stacks_search(config: pytest.Config) -> tuple[Path, ...]:
@@ -53,13 +55,20 @@ def _cassette_dir(config: pytest.Config, mode: InferenceMode) -> tuple[Path, boo
     path = o.resolve_rooted(config, option)
     required = o.given(config, option) and mode is InferenceMode.REPLAY
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{option.flag}: {path} is not a directory", value=str(path),
-                         allowed="a directory of cassettes (YAML files)", fix=f"point {option.flag} at a directory")
+        raise UsageError(
+            f"{option.flag}: {path} is not a directory",
+            value=str(path),
+            allowed="a directory of cassettes (YAML files)",
+            fix=f"point {option.flag} at a directory",
+        )
     if required and not path.is_dir():
-        raise UsageError(f"{option.flag}: the cassette directory {path} does not exist, so nothing can be replayed",
-                         value=str(path), allowed=f"an existing directory of cassettes ({option.flag}, {option.env} "
-                         f"or ini {option.ini}; default cassettes/ under the rootdir)",
-                         fix="check the path, or record with --inference-mode=record-if-missing")
+        raise UsageError(
+            f"{option.flag}: the cassette directory {path} does not exist, so nothing can be replayed",
+            value=str(path),
+            allowed=f"an existing directory of cassettes ({option.flag}, {option.env} "
+            f"or ini {option.ini}; default cassettes/ under the rootdir)",
+            fix="check the path, or record with --inference-mode=record-if-missing",
+        )
     return path, required
 
 
@@ -79,10 +88,13 @@ def _deviations(config: pytest.Config) -> Path | None:
         return path
     if not o.given(config, option):
         return DEVIATIONS if DEVIATIONS.is_file() else None
-    raise UsageError(f"{option.flag}: no such file", value=str(path),
-                     allowed="a YAML list of {check, operation, reason}, or none (no declared deviations)",
-                     fix=f"check the path, or drop {option.flag} to use the project's suites/deviations.yaml "
-                     "(or the harness's own)")
+    raise UsageError(
+        f"{option.flag}: no such file",
+        value=str(path),
+        allowed="a YAML list of {check, operation, reason}, or none (no declared deviations)",
+        fix=f"check the path, or drop {option.flag} to use the project's suites/deviations.yaml "
+        "(or the harness's own)",
+    )
 
 
 def _spec(config: pytest.Config) -> Path | None:
@@ -98,16 +110,30 @@ def _spec(config: pytest.Config) -> Path | None:
     allowed = "an OpenAPI 3.x document (JSON or YAML) with an `openapi: 3.x` field"
     fix = f"check the file, or drop {option.flag} to use the stack's own /openapi.json"
     try:
-        data = read_document(path, what=f"the {option.flag} document", error=UsageError, allowed=allowed, fix=fix)
+        data = read_document(
+            path, what=f"the {option.flag} document", error=UsageError, allowed=allowed, fix=fix
+        )
     except UsageError as error:
-        raise UsageError(f"{option.flag}: {error.message}", value=error.value, allowed=allowed, fix=fix) from None
+        raise UsageError(
+            f"{option.flag}: {error.message}", value=error.value, allowed=allowed, fix=fix
+        ) from None
     version = data.get("openapi") if isinstance(data, dict) else None
     if not isinstance(version, str) or not version.startswith("3."):
-        found = f"openapi: {version!r}" if isinstance(data, dict) and "openapi" in data else (
-            f"a mapping without `openapi` (keys: {', '.join(sorted(map(str, data))[:8])})" if isinstance(data, dict)
-            else kind_of(data))
-        raise UsageError(f"{option.flag}: {path} is not an OpenAPI 3.x document ({found})", value=str(path),
-                         allowed=allowed, fix=fix)
+        found = (
+            f"openapi: {version!r}"
+            if isinstance(data, dict) and "openapi" in data
+            else (
+                f"a mapping without `openapi` (keys: {', '.join(sorted(map(str, data))[:8])})"
+                if isinstance(data, dict)
+                else kind_of(data)
+            )
+        )
+        raise UsageError(
+            f"{option.flag}: {path} is not an OpenAPI 3.x document ({found})",
+            value=str(path),
+            allowed=allowed,
+            fix=fix,
+        )
     return path
 
 
@@ -120,8 +146,12 @@ def _match_rules(config: pytest.Config) -> Path | None:
         return None
     path = o.resolve_rooted(config, option)
     if not path.is_file():
-        raise UsageError(f"{option.flag}: no such file", value=str(path), allowed="a matching rule file (YAML, version 1)",
-                         fix=f"check the path, or drop {option.flag} to use the bundled harness/replay/rules/v1.yaml")
+        raise UsageError(
+            f"{option.flag}: no such file",
+            value=str(path),
+            allowed="a matching rule file (YAML, version 1)",
+            fix=f"check the path, or drop {option.flag} to use the bundled harness/replay/rules/v1.yaml",
+        )
     from harness.replay.rules import MatchRules
 
     MatchRules.load(path)  # a bad rule file is reported now, not after the stack started
@@ -133,8 +163,12 @@ def resolve_settings(config: pytest.Config) -> Settings:
 
     speed = o.resolve(config, o.BY_FLAG["--replay-speed"])
     if speed not in SPEEDS:
-        raise UsageError("--replay-speed: unknown speed", value=speed, allowed=", ".join(SPEEDS),
-                         fix="use --replay-speed=instant (default) or --replay-speed=recorded")
+        raise UsageError(
+            "--replay-speed: unknown speed",
+            value=speed,
+            allowed=", ".join(SPEEDS),
+            fix="use --replay-speed=instant (default) or --replay-speed=recorded",
+        )
     reference = _reference(config)
     selection = select(o.resolve(config, o.BY_FLAG["--stack-config"]) or "", search=stacks_search(config))
     inference_mode = InferenceMode.parse(o.resolve(config, o.BY_FLAG["--inference-mode"]) or "replay")
@@ -171,7 +205,11 @@ def configured_settings(config: pytest.Config) -> Settings:
 def _setup(config: pytest.Config) -> Setup:
     name = o.resolve(config, o.BY_FLAG["--setup"]) or ""
     provided = config.pluginmanager.hook.pytest_harness_setup(config=config, name=name)
-    return provided if provided is not None else load_setup(name, (o.resolve_rooted(config, o.BY_FLAG["--setups-dir"]),))
+    return (
+        provided
+        if provided is not None
+        else load_setup(name, (o.resolve_rooted(config, o.BY_FLAG["--setups-dir"]),))
+    )
 
 
 def _reference(config: pytest.Config) -> str | None:
@@ -200,5 +238,9 @@ def _check_options(config: pytest.Config) -> CheckOptions:
         if field is None:
             raise
         option = o.BY_FLAG[flags[field]]
-        raise UsageError(f"{flags[field]} (or {option.env}): bad value", value=error.value, allowed=error.allowed,
-                         fix=f"pass e.g. {flags[field]}={option.default}") from None
+        raise UsageError(
+            f"{flags[field]} (or {option.env}): bad value",
+            value=error.value,
+            allowed=error.allowed,
+            fix=f"pass e.g. {flags[field]}={option.default}",
+        ) from None

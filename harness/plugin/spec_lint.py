@@ -29,21 +29,41 @@ class SpecLintWarning(UserWarning):
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness-spec", "OpenAPI spec lint (harness spec lint as pytest items)")
-    group.addoption("--spec-lint", action="append", default=[], metavar="PATH", dest="spec_lint",
-                    help="lint this OpenAPI spec: one test item per rule (repeatable)")
-    group.addoption("--spec-lint-suppressions", default=None, metavar="PATH", dest="spec_lint_suppressions",
-                    help="reviewed YAML file of accepted findings, matched by JSON pointer")
-    group.addoption("--spec-lint-fail-on", default="error", choices=FAIL_ON, dest="spec_lint_fail_on",
-                    help="lowest severity that fails an item (default: error)")
+    group.addoption(
+        "--spec-lint",
+        action="append",
+        default=[],
+        metavar="PATH",
+        dest="spec_lint",
+        help="lint this OpenAPI spec: one test item per rule (repeatable)",
+    )
+    group.addoption(
+        "--spec-lint-suppressions",
+        default=None,
+        metavar="PATH",
+        dest="spec_lint_suppressions",
+        help="reviewed YAML file of accepted findings, matched by JSON pointer",
+    )
+    group.addoption(
+        "--spec-lint-fail-on",
+        default="error",
+        choices=FAIL_ON,
+        dest="spec_lint_fail_on",
+        help="lowest severity that fails an item (default: error)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "spec_lint: one lint rule run over an OpenAPI spec (added by --spec-lint)")
+    config.addinivalue_line(
+        "markers", "spec_lint: one lint rule run over an OpenAPI spec (added by --spec-lint)"
+    )
     config.stash[_REPORTS] = {}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so those select lint items too
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     paths = config.getoption("spec_lint") or []
     if not paths:
         return
@@ -87,8 +107,14 @@ class SpecLintItem(pytest.Item):
         failing = [f for f in mine if f.severity.value in FAIL_ON[: worst_allowed + 1]]
         below = [f for f in mine if f not in failing and f.severity.value == "warning"]
         if below:  # one warning per item, not per finding: the CLI lists them all
-            more = f" (and {len(below) - 1} more; list them with: harness spec lint {parent.spec.source} --rule {self.name} --all)" if len(below) > 1 else ""
-            warnings.warn(SpecLintWarning(f"{self.name} at {below[0].pointer}: {below[0].message}{more}"), stacklevel=1)
+            more = (
+                f" (and {len(below) - 1} more; list them with: harness spec lint {parent.spec.source} --rule {self.name} --all)"
+                if len(below) > 1
+                else ""
+            )
+            warnings.warn(
+                SpecLintWarning(f"{self.name} at {below[0].pointer}: {below[0].message}{more}"), stacklevel=1
+            )
         if failing:
             raise CheckFailure(
                 check=f"spec-lint.{self.name}",

@@ -19,9 +19,13 @@ class StackSession:
         self.running: RunningStack | None = None
         self._stack = contextlib.ExitStack()
 
-    def start(self, state_dir: Path, upstream_base_url: str | None, app_env: dict[str, str] | None = None) -> RunningStack:
+    def start(
+        self, state_dir: Path, upstream_base_url: str | None, app_env: dict[str, str] | None = None
+    ) -> RunningStack:
         if self.running is None:
-            env = AppEnvironment(state_dir=state_dir, upstream_base_url=upstream_base_url, extra=dict(app_env or {}))
+            env = AppEnvironment(
+                state_dir=state_dir, upstream_base_url=upstream_base_url, extra=dict(app_env or {})
+            )
             context = OpenContext(profile=self.profile, env=env, startup_timeout=self.startup_timeout)
             try:
                 self.running = self._stack.enter_context(open_stack(self.selection, context))

@@ -29,7 +29,7 @@ SSE = "text/event-stream"
 
 
 class _TimedStream:
-    def __init__(self, inner: Any, sent_at: float, clock: "StreamClock") -> None:
+    def __init__(self, inner: Any, sent_at: float, clock: StreamClock) -> None:
         self._inner, self._sent_at, self._clock = inner, sent_at, clock
         self.chunks: list[tuple[float, int]] = []  # (seconds after the request was sent, chunk length)
 
@@ -84,7 +84,7 @@ class StreamClock:
         sent_at = response.request.extensions.get(SENT_AT, time.monotonic())
         response.stream = _timed_class(type(response.stream))(response.stream, sent_at, self)
 
-    def reading(self, stream: _TimedStream) -> "_Reading":
+    def reading(self, stream: _TimedStream) -> _Reading:
         return _Reading(self._local, stream)
 
     def current(self) -> list[tuple[float, int]] | None:
@@ -108,7 +108,9 @@ class _Reading:
 
 def install(client: Any, clock: StreamClock) -> None:
     """Time ``client``'s bodies: an ``httpx``/``httpx2`` client, or the openai SDK client on one."""
-    http = client if hasattr(client, "event_hooks") else getattr(client, "_client", None)  # openai: its httpx2 client
+    http = (
+        client if hasattr(client, "event_hooks") else getattr(client, "_client", None)
+    )  # openai: its httpx2 client
     if http is not None and hasattr(http, "event_hooks"):
         http.event_hooks = clock.hooks(http.event_hooks)
 
@@ -147,12 +149,22 @@ class Timelines:
         self.items.append(timeline(exchange, kept[1] if kept else None, failures, broken, operation))
 
     def export(self) -> dict[str, Any]:
-        return {"seen": self.seen, "kept": len(self.items), "max_kept": MAX_TIMELINES, "max_events": MAX_EVENTS,
-                "items": list(self.items)}
+        return {
+            "seen": self.seen,
+            "kept": len(self.items),
+            "max_kept": MAX_TIMELINES,
+            "max_events": MAX_EVENTS,
+            "items": list(self.items),
+        }
 
 
-def timeline(exchange: Exchange, chunks: list[tuple[float, int]] | None, failures: list[CheckFailure],
-             broken: dict[str, Any] | None, operation: str | None = None) -> dict[str, Any]:
+def timeline(
+    exchange: Exchange,
+    chunks: list[tuple[float, int]] | None,
+    failures: list[CheckFailure],
+    broken: dict[str, Any] | None,
+    operation: str | None = None,
+) -> dict[str, Any]:
     from harness.contract.context import redact
     from harness.contract.sse import SseParser
 
@@ -160,32 +172,54 @@ def timeline(exchange: Exchange, chunks: list[tuple[float, int]] | None, failure
     parser = SseParser()
     timed: list[tuple[Any, float | None]] = []
     start = 0
-    for seconds, length in chunks if chunks and sum(n for _, n in chunks) == len(body) else [(None, len(body))]:
-        timed += [(event, seconds) for event in parser.feed(body[start:start + length])]
+    for seconds, length in (
+        chunks if chunks and sum(n for _, n in chunks) == len(body) else [(None, len(body))]
+    ):
+        timed += [(event, seconds) for event in parser.feed(body[start : start + length])]
         start += length
     timed += [(event, timed[-1][1] if timed else None) for event in parser.close()]
     events, deltas, final = [], [], None
     for event, seconds in timed:
         value = _json(event.data)
         kind = value.get("type") if isinstance(value, dict) else None
-        delta = value.get("delta") if isinstance(kind, str) and kind.endswith(".delta") and isinstance(value.get("delta"), str) else None
+        delta = (
+            value.get("delta")
+            if isinstance(kind, str) and kind.endswith(".delta") and isinstance(value.get("delta"), str)
+            else None
+        )
         if delta is not None and kind == "response.output_text.delta":
             deltas.append(delta)
         if isinstance(value, dict) and isinstance(value.get("response"), dict) and kind in TERMINAL:
             final = _output_text(value["response"])
         if len(events) < MAX_EVENTS:
             number = value.get("sequence_number") if isinstance(value, dict) else None
-            events.append({"index": event.index, "type": kind if isinstance(kind, str) else ("[DONE]" if event.is_done else None),
-                           "sequence_number": number if isinstance(number, int) and not isinstance(number, bool) else None,
-                           "offset_ms": None if seconds is None else round(seconds * 1000, 1),
-                           "delta": delta, "excerpt": event.excerpt(160)})
+            events.append(
+                {
+                    "index": event.index,
+                    "type": kind if isinstance(kind, str) else ("[DONE]" if event.is_done else None),
+                    "sequence_number": number
+                    if isinstance(number, int) and not isinstance(number, bool)
+                    else None,
+                    "offset_ms": None if seconds is None else round(seconds * 1000, 1),
+                    "delta": delta,
+                    "excerpt": event.excerpt(160),
+                }
+            )
     request = exchange.request
     safe = Request(request.method, request.url, redact(request.headers), request.body)
-    return {"test": exchange.test, "operation": operation or exchange.operation or _operation_of(failures),
-            "status": int(exchange.response.status), "curl": safe.curl()[:2000], "timed": chunks is not None,
-            "events": events, "events_total": len(timed), "final_text": final, "deltas_text": "".join(deltas),
-            "first_broken": broken,
-            "findings": sorted({f"{f.check}: {f.title}" for f in failures})[:10]}
+    return {
+        "test": exchange.test,
+        "operation": operation or exchange.operation or _operation_of(failures),
+        "status": int(exchange.response.status),
+        "curl": safe.curl()[:2000],
+        "timed": chunks is not None,
+        "events": events,
+        "events_total": len(timed),
+        "final_text": final,
+        "deltas_text": "".join(deltas),
+        "first_broken": broken,
+        "findings": sorted({f"{f.check}: {f.title}" for f in failures})[:10],
+    }
 
 
 TERMINAL = ("response.completed", "response.failed", "response.incomplete")
@@ -199,16 +233,30 @@ def _first_broken(failures: list[CheckFailure]) -> dict[str, Any] | None:
     for failure in failures:
         if failure.severity.value == "info":
             continue
-        texts = [failure.title, *(e.text for e in failure.evidence if "stream" in e.label or "event" in e.label)]
+        texts = [
+            failure.title,
+            *(e.text for e in failure.evidence if "stream" in e.label or "event" in e.label),
+        ]
         indexes = [int(m) for text in texts for m in _EVENT_REF.findall(text)]
         if indexes or failure.check.startswith(("sse_", "responses_stream", "responses_delta", "stream_")):
-            kind = "expected" if failure.expected_reason else ("unexpected" if failure.severity.value == "error" else "warning")
+            kind = (
+                "expected"
+                if failure.expected_reason
+                else ("unexpected" if failure.severity.value == "error" else "warning")
+            )
             candidates.append((min(indexes) if indexes else 10**9, failure, kind))
     if not candidates:
         return None
     # an undeclared break first (what a maintainer came for), then the earliest event
-    index, failure, kind = min(candidates, key=lambda c: (("unexpected", "warning", "expected").index(c[2]), c[0]))
-    return {"check": failure.check, "title": failure.title, "event_index": None if index == 10**9 else index, "kind": kind}
+    index, failure, kind = min(
+        candidates, key=lambda c: (("unexpected", "warning", "expected").index(c[2]), c[0])
+    )
+    return {
+        "check": failure.check,
+        "title": failure.title,
+        "event_index": None if index == 10**9 else index,
+        "kind": kind,
+    }
 
 
 def _operation_of(failures: list[CheckFailure]) -> str | None:
@@ -216,8 +264,13 @@ def _operation_of(failures: list[CheckFailure]) -> str | None:
 
 
 def _output_text(response: dict[str, Any]) -> str | None:
-    texts = [part.get("text") for item in response.get("output") or [] if isinstance(item, dict)
-             for part in item.get("content") or [] if isinstance(part, dict) and part.get("type") == "output_text"]
+    texts = [
+        part.get("text")
+        for item in response.get("output") or []
+        if isinstance(item, dict)
+        for part in item.get("content") or []
+        if isinstance(part, dict) and part.get("type") == "output_text"
+    ]
     texts = [t for t in texts if isinstance(t, str)]
     return "".join(texts) if texts else None
 

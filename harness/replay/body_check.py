@@ -22,7 +22,11 @@ def check_bodies(interaction: Interaction) -> None:
     if is_event_stream(response_type):
         for number, payload in enumerate(_data_payloads(interaction.response_body)):
             if payload.strip() != DONE:
-                _parse(payload, f"response.body.string, stream event {number} (0-based)", "a JSON event or [DONE]")
+                _parse(
+                    payload,
+                    f"response.body.string, stream event {number} (0-based)",
+                    "a JSON event or [DONE]",
+                )
     elif _is_json(response_type) and interaction.response_body.strip():
         _parse(interaction.response_body, "response.body.string", response_type)
 

@@ -54,7 +54,9 @@ _Dumper.add_representer(str, _represent_str)
 def dumps(interactions: list[Interaction]) -> str:
     entries = [i.to_vcr() for i in interactions]
     data = {"version": FORMAT_VERSION, "interactions": entries, COUNT_KEY: len(entries)}  # the count last
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20, default_flow_style=None)
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 20, default_flow_style=None
+    )
 
 
 def loads(text: str, source: Path) -> list[Interaction]:
@@ -68,7 +70,10 @@ def loads(text: str, source: Path) -> list[Interaction]:
         raise _error(source, f"the top level must be a mapping with an 'interactions' list, got {got}")
     version = data.get("version")
     if version not in (FORMAT_VERSION, LEGACY_VERSION):
-        raise _error(source, f"unsupported cassette version {version!r} (this harness reads versions {LEGACY_VERSION} and {FORMAT_VERSION})")
+        raise _error(
+            source,
+            f"unsupported cassette version {version!r} (this harness reads versions {LEGACY_VERSION} and {FORMAT_VERSION})",
+        )
     if version == FORMAT_VERSION:
         _check_complete(data, source)
     interactions = []
@@ -87,7 +92,9 @@ def _check_complete(data: dict[str, Any], source: Path) -> None:
     count, found = data.get(COUNT_KEY), len(data["interactions"])
     if count == found and isinstance(count, int) and not isinstance(count, bool):
         return
-    raise _incomplete(source, f"'{COUNT_KEY}: {count!r}' but {found} interaction{'s' if found != 1 else ''} remain")
+    raise _incomplete(
+        source, f"'{COUNT_KEY}: {count!r}' but {found} interaction{'s' if found != 1 else ''} remain"
+    )
 
 
 def _incomplete(source: Path, what: str) -> CassetteError:
@@ -120,7 +127,7 @@ def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside ``path``, then rename over it: readers and an interrupted run only
     ever see the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by the `with` below; its name outlives it for the rename
         "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
     try:
@@ -169,7 +176,9 @@ def _parse(text: str, source: Path) -> tuple[Any, list[int] | None]:
         try:
             return json.loads(text), None
         except json.JSONDecodeError as error:
-            raise _error(source, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+            raise _error(
+                source, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+            ) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -187,7 +196,11 @@ def _entry_lines(node: Any) -> list[int] | None:
     if not isinstance(node, yaml.MappingNode):
         return None
     for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == "interactions" and isinstance(value, yaml.SequenceNode):
+        if (
+            isinstance(key, yaml.ScalarNode)
+            and key.value == "interactions"
+            and isinstance(value, yaml.SequenceNode)
+        ):
             return [item.start_mark.line + 1 for item in value.value]
     return None
 

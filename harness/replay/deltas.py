@@ -51,7 +51,11 @@ def payloads(stream: str) -> list[Any]:
     """The JSON payload of each event (None for an event that is not one JSON ``data:`` payload)."""
     out: list[Any] = []
     for event in split_events(stream.encode("utf-8")):
-        lines = [line[5:].removeprefix(" ") for line in event.decode("utf-8").splitlines() if line.startswith("data:")]
+        lines = [
+            line[5:].removeprefix(" ")
+            for line in event.decode("utf-8").splitlines()
+            if line.startswith("data:")
+        ]
         try:
             out.append(json.loads("\n".join(lines)) if lines else None)
         except ValueError:
@@ -74,7 +78,11 @@ def find_split(events: list[Any], redactor: Redactor) -> list[SplitSecret]:
     for fragments in channels(events).values():
         joined = "".join(f.text for f in fragments)
         for kind, start, end in _matches(fragments, redactor):
-            spanned = tuple(f for f, (lo, hi) in zip(fragments, _bounds(fragments)) if lo < end and hi > start)
+            spanned = tuple(
+                f
+                for f, (lo, hi) in zip(fragments, _bounds(fragments), strict=False)
+                if lo < end and hi > start
+            )
             if len(spanned) > 1:
                 hits.append(SplitSecret(kind, joined[start:end], spanned))
     return hits
@@ -90,11 +98,14 @@ def redact_stream(stream: str, redactor: Redactor) -> str:
         spans = _merge([(s, e) for _, s, e in _matches(fragments, redactor)])
         if not spans:
             continue
-        for fragment, text in zip(fragments, _replace(fragments, spans, redactor.placeholder)):
+        for fragment, text in zip(fragments, _replace(fragments, spans, redactor.placeholder), strict=False):
             if text != fragment.text:
                 payload = changed.setdefault(fragment.event, decoded[fragment.event])
                 _set(payload, fragment.path, text)
-    parts = [_with_data(raw.decode("utf-8"), changed[i]) if i in changed else raw.decode("utf-8") for i, raw in enumerate(events)]
+    parts = [
+        _with_data(raw.decode("utf-8"), changed[i]) if i in changed else raw.decode("utf-8")
+        for i, raw in enumerate(events)
+    ]
     return redactor.text("".join(parts))
 
 
@@ -102,7 +113,7 @@ def _with_data(event: str, payload: Any) -> str:
     """The event with its data replaced by ``payload`` (one ``data:`` line); other fields and the line
     endings kept."""
     body = event.rstrip("\r\n")
-    ending, newline = event[len(body):], "\r\n" if "\r\n" in event else "\n"
+    ending, newline = event[len(body) :], "\r\n" if "\r\n" in event else "\n"
     lines, out, written = body.splitlines(), [], False
     for line in lines:
         if not line.startswith("data:"):
@@ -118,7 +129,17 @@ def _fragments(payload: Any) -> Iterator[tuple[tuple[Any, ...], Path_, str]]:
         return
     if isinstance(payload.get("delta"), str):  # Responses API: response.output_text.delta and friends
         kind = str(payload.get("type", "")).removesuffix(".delta")
-        yield ("responses", kind, payload.get("item_id"), payload.get("output_index"), payload.get("content_index")), ("delta",), payload["delta"]
+        yield (
+            (
+                "responses",
+                kind,
+                payload.get("item_id"),
+                payload.get("output_index"),
+                payload.get("content_index"),
+            ),
+            ("delta",),
+            payload["delta"],
+        )
     for position, choice in enumerate(payload.get("choices") or []):
         if not isinstance(choice, dict):
             continue
@@ -134,8 +155,11 @@ def _fragments(payload: Any) -> Iterator[tuple[tuple[Any, ...], Path_, str]]:
         for slot, call in enumerate(delta.get("tool_calls") or []):
             function = call.get("function") if isinstance(call, dict) else None
             if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-                yield (("tool", number, call.get("index", slot)), ("choices", position, "delta", "tool_calls", slot, "function", "arguments"),
-                       function["arguments"])
+                yield (
+                    ("tool", number, call.get("index", slot)),
+                    ("choices", position, "delta", "tool_calls", slot, "function", "arguments"),
+                    function["arguments"],
+                )
 
 
 def _bounds(fragments: list[Fragment]) -> list[tuple[int, int]]:

@@ -52,17 +52,25 @@ class ReplayEndpoint:
         self.mode = InferenceMode.parse(mode)
         if speed not in SPEEDS:
             raise UsageError(
-                f"unknown replay speed {speed!r}", value=speed, allowed=", ".join(SPEEDS),
+                f"unknown replay speed {speed!r}",
+                value=speed,
+                allowed=", ".join(SPEEDS),
                 fix="use 'instant' (default) or 'recorded' (replay stream events at their recorded time offsets)",
             )
         self.speed = speed
         self.cassette_dir = Path(cassette_dir)
-        self.upstream = require_upstream(upstream, self.mode.value) if self.mode.needs_upstream and source is None else upstream
+        self.upstream = (
+            require_upstream(upstream, self.mode.value)
+            if self.mode.needs_upstream and source is None
+            else upstream
+        )
         self.rules = MatchRules.load(rules).with_secrets([upstream.api_key if upstream else None])
         self.library = self._load_library(bool(ogx_recordings) or not require_cassette_dir)
         self.ogx_corpus = self._index_ogx_recordings(ogx_recordings)
         self.source: AnswerSource = source or self._source_for_mode()
-        self._models_source = UpstreamSource(self.upstream) if self.upstream and self.mode.needs_upstream else None
+        self._models_source = (
+            UpstreamSource(self.upstream) if self.upstream and self.mode.needs_upstream else None
+        )
         if self.mode is InferenceMode.SYNTHETIC:
             self._models_source = self.source  # its own deterministic listing
         self._server = LoopbackServer(self._app, host)
@@ -72,7 +80,9 @@ class ReplayEndpoint:
         self._miss_keys: set[tuple[str | None, str]] = set()
         self._used: dict[str, Entry] = {}
         self._used_by_test: dict[str | None, list[str]] = defaultdict(list)
-        self._missed: list[dict[str, Any]] = []  # every miss of the run, kept for the report (take_misses empties _misses)
+        self._missed: list[
+            dict[str, Any]
+        ] = []  # every miss of the run, kept for the report (take_misses empties _misses)
 
     def _load_library(self, has_other_recordings: bool = False) -> CassetteLibrary:
         if self.mode in (InferenceMode.LIVE, InferenceMode.SYNTHETIC):  # no cassettes read
@@ -106,7 +116,9 @@ class ReplayEndpoint:
             return UpstreamSource(self.upstream)
         if self.mode is InferenceMode.SYNTHETIC:
             return SyntheticSource()
-        return RecordingSource(self.library, self.upstream, only_missing=self.mode is InferenceMode.RECORD_IF_MISSING)
+        return RecordingSource(
+            self.library, self.upstream, only_missing=self.mode is InferenceMode.RECORD_IF_MISSING
+        )
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
@@ -180,7 +192,14 @@ class ReplayEndpoint:
 
     def write_usage(self, path: Path | None = None, *, run_id: str | None = None) -> Path:
         """Record which entries this (full) replay run used, for ``harness cassettes prune``."""
-        return write_usage(self.cassette_dir, self.rules, known=self.library.keys(), used=self.used_entries, path=path, run_id=run_id)
+        return write_usage(
+            self.cassette_dir,
+            self.rules,
+            known=self.library.keys(),
+            used=self.used_entries,
+            path=path,
+            run_id=run_id,
+        )
 
     # -- the ASGI app (runs on the server thread's loop) -----------------------------------------------
 
@@ -223,8 +242,13 @@ class ReplayEndpoint:
             with self._lock:
                 self._used[answer.entry.key] = answer.entry
                 self._used_by_test[call.nodeid].append(answer.entry.ref)
-        await send({"type": "http.response.start", "status": answer.status,
-                    "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers],
+            }
+        )
         if answer.events is None:
             await send({"type": "http.response.body", "body": answer.body})
             return
@@ -242,21 +266,34 @@ class ReplayEndpoint:
                 await send({"type": "http.response.body", "body": event, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
         finally:
-            await events.aclose()  # a client that went away also closes (and does not store) the upstream stream
+            await (
+                events.aclose()
+            )  # a client that went away also closes (and does not store) the upstream stream
 
     async def _answer_models(self, call: Call, send: Any) -> None:
         if self._models_source is not None:
             try:
-                answer = await self._models_source.answer(call, self.rules.canonical(call.method, call.path, b""))
+                answer = await self._models_source.answer(
+                    call, self.rules.canonical(call.method, call.path, b"")
+                )
             except ReplayError:
                 answer = None
             if answer is not None and answer.status == 200:
-                await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
                 await send({"type": "http.response.body", "body": answer.body})
                 return
         listing = {
             "object": "list",
-            "data": [{"id": m, "object": "model", "created": 0, "owned_by": "harness-replay"} for m in self.library.models()],
+            "data": [
+                {"id": m, "object": "model", "created": 0, "owned_by": "harness-replay"}
+                for m in self.library.models()
+            ],
         }
         await _send_json(send, 200, listing)
 
@@ -280,11 +317,19 @@ class ReplayEndpoint:
             self._miss_keys.add(error.miss_key)
             self._misses.append(error)
             request, nearest = getattr(error, "request", None), getattr(error, "nearest", None)
-            self._missed.append({
-                "test": nodeid, "key": key[:16],
-                "request": (f"{request.method} {request.path}" + (f" (model {request.model})" if request.model else ""))
-                if request is not None else error.message.splitlines()[0],
-                "nearest": nearest.ref if nearest is not None else None})
+            self._missed.append(
+                {
+                    "test": nodeid,
+                    "key": key[:16],
+                    "request": (
+                        f"{request.method} {request.path}"
+                        + (f" (model {request.model})" if request.model else "")
+                    )
+                    if request is not None
+                    else error.message.splitlines()[0],
+                    "nearest": nearest.ref if nearest is not None else None,
+                }
+            )
 
     def __repr__(self) -> str:
         return f"ReplayEndpoint({display_path(self.cassette_dir)!r}, mode={self.mode.value!r}, base_url={self.base_url!r})"
@@ -297,6 +342,9 @@ async def _send_error(send: Any, status: int, error: ReplayError, code: str) -> 
 
 async def _send_json(send: Any, status: int, body: Any, extra: list[tuple[bytes, bytes]] = ()) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())] + list(extra)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ] + list(extra)
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

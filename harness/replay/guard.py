@@ -84,14 +84,27 @@ class OutboundGuard:
 
 
 # Frames of the plumbing between the code that wanted the network and the socket: not worth showing.
-_PLUMBING = ("/socket.py", "/ssl.py", "/http/client.py", "/urllib/request.py", "/asyncio/", "/concurrent/",
-             "/threading.py", "/urllib3/", "/requests/", "/httpx/", "/httpcore/", "/anyio/", "/aiohttp/",
-             "/harness/replay/guard.py")
+_PLUMBING = (
+    "/socket.py",
+    "/ssl.py",
+    "/http/client.py",
+    "/urllib/request.py",
+    "/asyncio/",
+    "/concurrent/",
+    "/threading.py",
+    "/urllib3/",
+    "/requests/",
+    "/httpx/",
+    "/httpcore/",
+    "/anyio/",
+    "/aiohttp/",
+    "/harness/replay/guard.py",
+)
 
 
 def _callers(limit: int = 3) -> str:
     """The innermost frames outside networking plumbing: which code reached for the network."""
-    import traceback  # noqa: PLC0415
+    import traceback
 
     shown = []
     for frame in reversed(traceback.extract_stack()):
@@ -120,7 +133,9 @@ def outbound_guard(allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS) -> Iter
     guard = OutboundGuard(tuple(allowed_hosts))
     with _active_lock:
         if _active is not None:
-            raise UsageError("outbound_guard is already active", fix="use one guard per process (nesting is not supported)")
+            raise UsageError(
+                "outbound_guard is already active", fix="use one guard per process (nesting is not supported)"
+            )
         _active = guard
     originals = {
         "connect": socket.socket.connect,
@@ -156,7 +171,9 @@ def outbound_guard(allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS) -> Iter
         check_name(host, port)
         results = originals["getaddrinfo"](host, port, *args, **kwargs)
         name = host.decode() if isinstance(host, bytes) else host
-        if isinstance(name, str) and guard._name_allowed(name):  # connections to what it resolved to are allowed
+        if isinstance(name, str) and guard._name_allowed(
+            name
+        ):  # connections to what it resolved to are allowed
             with guard._lock:
                 guard._allowed_ips.update(str(r[4][0]).split("%", 1)[0] for r in results)
         return results

@@ -8,12 +8,13 @@ third key, ``harness``.
 from __future__ import annotations
 
 import json
-from http import HTTPStatus
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
 from .sse import is_event_stream, split_events
+
 
 @dataclass
 class Interaction:
@@ -122,7 +123,9 @@ def _mapping(parent: dict[str, Any], name: str, where: str = "") -> dict[str, An
         raise ValueError(f"the interaction must be a mapping, got {type(parent).__name__}")
     value = parent.get(name)
     if not isinstance(value, dict):
-        raise ValueError(f"{where}{name} must be a mapping, got {type(value).__name__ if value is not None else 'nothing'}")
+        raise ValueError(
+            f"{where}{name} must be a mapping, got {type(value).__name__ if value is not None else 'nothing'}"
+        )
     return value
 
 

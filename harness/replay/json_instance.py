@@ -16,7 +16,9 @@ class SchemaInstance:
     or not by the seeded generator; unsupported keywords are ignored."""
 
     MAX_DEPTH = 6
-    MAX_ITEMS = 32  # bounds for absurd schemas (a fuzzed minItems of 10**9): the value is then invalid, never slow
+    MAX_ITEMS = (
+        32  # bounds for absurd schemas (a fuzzed minItems of 10**9): the value is then invalid, never slow
+    )
     MAX_LENGTH = 512
 
     def __init__(self, rng: random.Random) -> None:
@@ -65,18 +67,28 @@ class SchemaInstance:
     def _object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
         properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
         required = set(schema.get("required") or [])
-        return {name: self._value(sub, depth + 1) for name, sub in properties.items()
-                if name in required or self.rng.random() < 0.5}
+        return {
+            name: self._value(sub, depth + 1)
+            for name, sub in properties.items()
+            if name in required or self.rng.random() < 0.5
+        }
 
     def _array(self, schema: dict[str, Any], depth: int) -> list[Any]:
         low = schema.get("minItems", 0) if isinstance(schema.get("minItems"), int) else 0
         high = schema.get("maxItems", low + 2) if isinstance(schema.get("maxItems"), int) else low + 2
         low, high = max(0, min(low, self.MAX_ITEMS)), max(0, min(high, self.MAX_ITEMS))
-        return [self._value(schema.get("items") or {}, depth + 1) for _ in range(self.rng.randint(low, max(low, high)))]
+        return [
+            self._value(schema.get("items") or {}, depth + 1)
+            for _ in range(self.rng.randint(low, max(low, high)))
+        ]
 
     def _string(self, schema: dict[str, Any], depth: int) -> str:
         low = schema.get("minLength", 1) if isinstance(schema.get("minLength"), int) else 1
-        high = schema.get("maxLength", max(low, 12)) if isinstance(schema.get("maxLength"), int) else max(low, 12)
+        high = (
+            schema.get("maxLength", max(low, 12))
+            if isinstance(schema.get("maxLength"), int)
+            else max(low, 12)
+        )
         low, high = max(0, min(low, self.MAX_LENGTH)), max(0, min(high, self.MAX_LENGTH))
         text = ""
         while len(text) < low:
@@ -100,7 +112,9 @@ class SchemaInstance:
 
 def _bounds(schema: dict[str, Any], low: float, high: float) -> tuple[float, float]:
     lo = schema.get("minimum", schema.get("exclusiveMinimum", low))
-    hi = schema.get("maximum", schema.get("exclusiveMaximum", max(high, lo if isinstance(lo, (int, float)) else high)))
+    hi = schema.get(
+        "maximum", schema.get("exclusiveMaximum", max(high, lo if isinstance(lo, (int, float)) else high))
+    )
     lo = lo if isinstance(lo, (int, float)) and not isinstance(lo, bool) else low
     hi = hi if isinstance(hi, (int, float)) and not isinstance(hi, bool) else max(high, lo)
     if isinstance(schema.get("exclusiveMinimum"), (int, float)) and "minimum" not in schema:

@@ -24,7 +24,9 @@ def record_command(nodeid: str | None) -> str:
     return f"pytest {target} {OPTION}=record-if-missing"
 
 
-def recording_missing(request: CanonicalRequest, nearest: Entry | None, *, nodeid: str | None, cassette_dir) -> RecordingMissing:
+def recording_missing(
+    request: CanonicalRequest, nearest: Entry | None, *, nodeid: str | None, cassette_dir
+) -> RecordingMissing:
     model = f" (model {request.model})" if request.model else ""
     lines = [f"no recording matches {request.method} {request.path}{model} in {display_path(cassette_dir)}"]
     if nodeid:
@@ -35,8 +37,12 @@ def recording_missing(request: CanonicalRequest, nearest: Entry | None, *, nodei
     else:
         fields = differing_fields(nearest.canonical, request)
         if fields:
-            lines.append(f"  differs in: {', '.join(fields[:MAX_FIELDS])}" + (" …" if len(fields) > MAX_FIELDS else ""))
-        lines.append(f"  nearest recording: {nearest.ref} (key {nearest.key[:16]}); diff recorded → this request:")
+            lines.append(
+                f"  differs in: {', '.join(fields[:MAX_FIELDS])}" + (" …" if len(fields) > MAX_FIELDS else "")
+            )
+        lines.append(
+            f"  nearest recording: {nearest.ref} (key {nearest.key[:16]}); diff recorded → this request:"
+        )
         lines.extend("    " + line for line in diff(nearest.canonical, request, nearest.ref))
     error = RecordingMissing(
         "\n".join(lines),

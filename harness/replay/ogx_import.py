@@ -41,7 +41,9 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def import_ogx_recordings(src_dir: Path | str, dest_dir: Path | str, *, rules: MatchRules | None = None) -> ImportReport:
+def import_ogx_recordings(
+    src_dir: Path | str, dest_dir: Path | str, *, rules: MatchRules | None = None
+) -> ImportReport:
     src_dir, dest_dir = Path(src_dir), Path(dest_dir)
     if not src_dir.is_dir():
         raise CassetteError(

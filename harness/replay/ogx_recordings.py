@@ -103,20 +103,27 @@ def read_corpus(roots: list[Path], rules: MatchRules, *, redact: bool = True) ->
     return corpus
 
 
-def read_recording(path: Path, rules: MatchRules, *, base: Path | None = None,
-                   redact: bool = True) -> Recording | Unreplayable:
+def read_recording(
+    path: Path, rules: MatchRules, *, base: Path | None = None, redact: bool = True
+) -> Recording | Unreplayable:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as problem:
         return Unreplayable(path, f"unreadable file ({type(problem).__name__})")
     except ValueError:
         return Unreplayable(path, "not valid JSON")
-    if not isinstance(data, dict) or not isinstance(data.get("request"), dict) or not isinstance(data.get("response"), dict):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("request"), dict)
+        or not isinstance(data.get("response"), dict)
+    ):
         return Unreplayable(path, "not an OGX recording (no request and response objects)")
     request, response = data["request"], data["response"]
     url = str(request.get("url") or "")
     if url.startswith("vertexai:"):
-        return Unreplayable(path, "vertexai's native SDK protocol (recorded as SDK arguments, not an HTTP request)")
+        return Unreplayable(
+            path, "vertexai's native SDK protocol (recorded as SDK arguments, not an HTTP request)"
+        )
     if "tool_name" in request:
         return Unreplayable(path, "a tool-runtime call inside OGX (not outbound HTTP)")
     parts = urlsplit(url)
@@ -127,7 +134,9 @@ def read_recording(path: Path, rules: MatchRules, *, base: Path | None = None,
     except _NotReplayable as why:
         return Unreplayable(path, str(why))
     test_id = str(data.get("test_id") or request.get("test_id") or "")
-    shown = "ogx-recordings/" + (path.relative_to(base).as_posix() if base is not None and path.is_relative_to(base) else path.name)
+    shown = "ogx-recordings/" + (
+        path.relative_to(base).as_posix() if base is not None and path.is_relative_to(base) else path.name
+    )
     interaction.origin = f"{shown} ({test_id})" if test_id else shown
     has_usage = any(isinstance(p, dict) and p.get("usage") for p in payloads)
     return Recording(path, test_id, parts.hostname or "", interaction, _answer_of(payloads), has_usage)
@@ -137,19 +146,26 @@ class _NotReplayable(Exception):
     pass
 
 
-def _interaction(request: dict[str, Any], response: dict[str, Any], parts: Any, rules: MatchRules,
-                 *, redact: bool) -> tuple[Interaction, list[Any]]:
+def _interaction(
+    request: dict[str, Any], response: dict[str, Any], parts: Any, rules: MatchRules, *, redact: bool
+) -> tuple[Interaction, list[Any]]:
     endpoint = str(request.get("endpoint") or parts.path)
     body = request.get("body", request.get("payload"))
     body = dict(body) if isinstance(body, dict) else {}
     body.update(body.pop("extra_body", None) or {})  # the SDK sends extra_body's fields at the top level
     is_models = endpoint.rstrip("/").endswith("/models")
     method = "GET" if is_models else str(request.get("method") or "POST").upper()
-    status, text, content_type, payloads = _answer(response, streaming=bool(body.get("stream")), is_models=is_models)
+    status, text, content_type, payloads = _answer(
+        response, streaming=bool(body.get("stream")), is_models=is_models
+    )
     interaction = Interaction(
         method=method,
         uri=rules.redactor.uri(f"{parts.scheme}://{parts.netloc}{endpoint}"),
-        request_body="" if method == "GET" else _stored(rules, body) if redact else json.dumps(body, ensure_ascii=False),
+        request_body=""
+        if method == "GET"
+        else _stored(rules, body)
+        if redact
+        else json.dumps(body, ensure_ascii=False),
         status=status,
         response_body=redacted_body(rules.redactor, content_type, text) if redact else text,
         request_headers={} if method == "GET" else {"content-type": ["application/json"]},
@@ -182,7 +198,9 @@ def _answer(response: dict[str, Any], *, streaming: bool, is_models: bool) -> tu
             return status, json.dumps(listing, indent=2, ensure_ascii=False) + "\n", "application/json", []
         if not (streaming or response.get("is_streaming")):
             raise _NotReplayable("a list answer to a request that is neither a stream nor a model listing")
-        text = "".join(f"data: {json.dumps(p, ensure_ascii=False)}\n\n" for p in payloads) + "data: [DONE]\n\n"
+        text = (
+            "".join(f"data: {json.dumps(p, ensure_ascii=False)}\n\n" for p in payloads) + "data: [DONE]\n\n"
+        )
         return status, text, "text/event-stream", payloads
     payload = _unwrap(body)
     return status, json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "application/json", [payload]
@@ -214,7 +232,9 @@ def _assistant_turns(recording: Recording) -> set[str]:
     for message in (body.get("messages") or []) if isinstance(body, dict) else []:
         if isinstance(message, dict) and message.get("role") == "assistant":
             content = message.get("content") if isinstance(message.get("content"), str) else ""
-            arguments = "".join((c.get("function") or {}).get("arguments") or "" for c in message.get("tool_calls") or [])
+            arguments = "".join(
+                (c.get("function") or {}).get("arguments") or "" for c in message.get("tool_calls") or []
+            )
             turns.add(content + "\x00" + arguments)
     return turns
 
@@ -233,7 +253,9 @@ def continuation_depths(recordings: list[Recording]) -> dict[str, int]:
         if answer in depths:
             return depths[answer]
         followers = [a for a in continued_by.get(answer, []) if a not in seen and a != answer]
-        result = max((1 + depth(a, seen | {answer}) for a in followers), default=1 if answer in continued_by else 0)
+        result = max(
+            (1 + depth(a, seen | {answer}) for a in followers), default=1 if answer in continued_by else 0
+        )
         depths[answer] = result
         return result
 
@@ -255,8 +277,15 @@ def pick_answers(recordings: list[Recording], key_of: Any) -> tuple[list[Recordi
         groups.setdefault(key_of(recording.interaction), []).append(recording)
     kept, duplicates, conflicting = [], 0, 0
     for group in groups.values():
-        group.sort(key=lambda r: (r.interaction.status >= 400, -depths.get(r.answer, 0), not r.has_usage,
-                                  r.host != PREFERRED_HOST, r.source.name))
+        group.sort(
+            key=lambda r: (
+                r.interaction.status >= 400,
+                -depths.get(r.answer, 0),
+                not r.has_usage,
+                r.host != PREFERRED_HOST,
+                r.source.name,
+            )
+        )
         winner = group[0]
         duplicates += len(group) - 1
         conflicting += sum(1 for r in group[1:] if r.answer != winner.answer)

@@ -36,7 +36,9 @@ class Redactor:
         extra = tuple(v for v in values if v and len(v) >= 8 and v not in self.values)
         if not extra:
             return self
-        return Redactor(self.patterns, self.header_globs, self.query_params, self.placeholder, self.values + extra)
+        return Redactor(
+            self.patterns, self.header_globs, self.query_params, self.placeholder, self.values + extra
+        )
 
     def is_secret_header(self, name: str) -> bool:
         lowered = name.lower()

@@ -95,10 +95,16 @@ class MatchRules:
             )
 
         if not isinstance(raw, dict):
-            raise bad("the top level must be a mapping", type(raw).__name__, "a mapping with " + ", ".join(sorted(_TOP_KEYS)))
+            raise bad(
+                "the top level must be a mapping",
+                type(raw).__name__,
+                "a mapping with " + ", ".join(sorted(_TOP_KEYS)),
+            )
         unknown = set(raw) - _TOP_KEYS
         if unknown:
-            raise bad(f"unknown top-level key(s) {sorted(unknown)}", sorted(unknown), ", ".join(sorted(_TOP_KEYS)))
+            raise bad(
+                f"unknown top-level key(s) {sorted(unknown)}", sorted(unknown), ", ".join(sorted(_TOP_KEYS))
+            )
         version = raw.get("version")
         if version != 1:
             raise bad("unsupported version", version, "1")
@@ -118,7 +124,11 @@ class MatchRules:
         try:
             patterns = compile_patterns(dict(redact.get("patterns") or {}))
         except re.error as error:
-            raise bad(f"a redact.patterns entry is not a valid regular expression ({error})", error.pattern, "Python regular expressions") from None
+            raise bad(
+                f"a redact.patterns entry is not a valid regular expression ({error})",
+                error.pattern,
+                "Python regular expressions",
+            ) from None
         redactor = Redactor(
             patterns=patterns,
             header_globs=tuple(h.lower() for h in redact.get("headers") or []),
@@ -181,9 +191,14 @@ class MatchRules:
         for path in self.text_content:
             for container, name in _slots(body, path):
                 value = container[name]
-                if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) \
-                        and value[0].get("type") == "text" and isinstance(value[0].get("text"), str) \
-                        and set(value[0]) <= {"type", "text"}:
+                if (
+                    isinstance(value, list)
+                    and len(value) == 1
+                    and isinstance(value[0], dict)
+                    and value[0].get("type") == "text"
+                    and isinstance(value[0].get("text"), str)
+                    and set(value[0]) <= {"type", "text"}
+                ):
                     container[name] = value[0]["text"]
         return body
 
@@ -201,8 +216,14 @@ class MatchRules:
 
 
 def _parse_path(text: Any, bad) -> tuple[tuple[str, bool], ...]:
-    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z_][\w-]*(\[\])?(\.[A-Za-z_][\w-]*(\[\])?)*", text):
-        raise bad("a body.renumber entry is not a field path", text, "dotted field names, '[]' after a list field, e.g. messages[].tool_call_id")
+    if not isinstance(text, str) or not re.fullmatch(
+        r"[A-Za-z_][\w-]*(\[\])?(\.[A-Za-z_][\w-]*(\[\])?)*", text
+    ):
+        raise bad(
+            "a body.renumber entry is not a field path",
+            text,
+            "dotted field names, '[]' after a list field, e.g. messages[].tool_call_id",
+        )
     return tuple((seg.removesuffix("[]"), seg.endswith("[]")) for seg in text.split("."))
 
 
@@ -216,7 +237,7 @@ def _slots(node: Any, path: tuple[tuple[str, bool], ...]):
             yield node, name
         return
     child = node[name]
-    for item in (child if is_list and isinstance(child, list) else [child] if not is_list else []):
+    for item in child if is_list and isinstance(child, list) else [child] if not is_list else []:
         yield from _slots(item, rest)
 
 

@@ -20,7 +20,9 @@ from .deltas import find_split
 from .library import display_path
 from .redaction import Redactor
 
-_HEADER_LINE = re.compile(r"""^\s*-?\s*["']?(?P<name>[A-Za-z][A-Za-z0-9_*-]*)["']?\s*:\s*(?P<value>.*?)\s*,?\s*$""")
+_HEADER_LINE = re.compile(
+    r"""^\s*-?\s*["']?(?P<name>[A-Za-z][A-Za-z0-9_*-]*)["']?\s*:\s*(?P<value>.*?)\s*,?\s*$"""
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ def scan_text(path: Path, text: str, redactor: Redactor) -> list[SecretFinding]:
     findings = []
     for number, line in enumerate(lines, start=1):
         for match in redactor.find(line):
-            findings.append(SecretFinding(path, number, match.start + 1, match.kind, _mask(line[match.start : match.end])))
+            findings.append(
+                SecretFinding(path, number, match.start + 1, match.kind, _mask(line[match.start : match.end]))
+            )
         findings += _header_findings(path, lines, number, redactor)
     findings += _split_findings(path, _streams(path, text, lines), redactor)
     return _unique(findings)
@@ -98,25 +102,42 @@ def _json_streams(text: str, lines: list[str]) -> list[list[tuple[int, int, obje
         return []
     runs = []
     for entry in data.get("interactions") or [] if isinstance(data, dict) else []:
-        body = ((entry.get("response") or {}).get("body") or {}).get("string") if isinstance(entry, dict) else None
+        body = (
+            ((entry.get("response") or {}).get("body") or {}).get("string")
+            if isinstance(entry, dict)
+            else None
+        )
         if not isinstance(body, str):
             continue
         first = json.dumps(body[:40])[1:-1]
         at = next((n for n, line in enumerate(lines, start=1) if first in line), 1)
-        runs += [[(at, 1, payload) for _, _, payload in run] for run in _data_runs(list(enumerate(body.splitlines(), start=1)))]
+        runs += [
+            [(at, 1, payload) for _, _, payload in run]
+            for run in _data_runs(list(enumerate(body.splitlines(), start=1)))
+        ]
     return runs
 
 
-def _split_findings(path: Path, runs: list[list[tuple[int, int, object]]], redactor: Redactor) -> Iterator[SecretFinding]:
+def _split_findings(
+    path: Path, runs: list[list[tuple[int, int, object]]], redactor: Redactor
+) -> Iterator[SecretFinding]:
     for run in runs:
         for hit in find_split([payload for _, _, payload in run], redactor):
             line, column, _ = run[hit.events[0]]
             secret = hit.text
-            yield SecretFinding(path, line, column, f"{hit.kind} split across {len(hit.events)} stream events "
-                                f"(lines {run[hit.events[0]][0]}-{run[hit.events[-1]][0]})", _mask(secret))
+            yield SecretFinding(
+                path,
+                line,
+                column,
+                f"{hit.kind} split across {len(hit.events)} stream events "
+                f"(lines {run[hit.events[0]][0]}-{run[hit.events[-1]][0]})",
+                _mask(secret),
+            )
 
 
-def _header_findings(path: Path, lines: list[str], number: int, redactor: Redactor) -> Iterator[SecretFinding]:
+def _header_findings(
+    path: Path, lines: list[str], number: int, redactor: Redactor
+) -> Iterator[SecretFinding]:
     match = _HEADER_LINE.match(lines[number - 1])
     if not match or not redactor.is_secret_header(match["name"]):
         return
@@ -124,12 +145,16 @@ def _header_findings(path: Path, lines: list[str], number: int, redactor: Redact
     if raw in ("", "[") and number < len(lines):  # the value is on the next line (block or JSON list)
         at = number + 1
         raw = lines[number].strip()
-    if raw.startswith(("{", "]")):  # a mapping (e.g. a JSON schema property named "authorization"), not a value
+    if raw.startswith(
+        ("{", "]")
+    ):  # a mapping (e.g. a JSON schema property named "authorization"), not a value
         return
     value = _strip(raw)
     if value and value != redactor.placeholder:
         column = lines[at - 1].find(value[:1]) + 1 if value else 1
-        yield SecretFinding(path, at, max(column, 1), f"{match['name'].lower()} header not redacted", _mask(value))
+        yield SecretFinding(
+            path, at, max(column, 1), f"{match['name'].lower()} header not redacted", _mask(value)
+        )
 
 
 def _strip(value: str) -> str:

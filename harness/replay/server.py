@@ -23,13 +23,22 @@ class LoopbackServer:
         self.host = host
         # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on sockets that say they are TCP, and
         # without it every response written in two parts waits ~40 ms for a delayed ACK.
-        self._sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self._sock = socket.socket(
+            socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+        )
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, 0))
         self.port: int = self._sock.getsockname()[1]
         config = uvicorn.Config(
-            app, interface="asgi3", log_level="warning", access_log=False, lifespan="on",
-            proxy_headers=False, server_header=False, date_header=False, timeout_graceful_shutdown=2,
+            app,
+            interface="asgi3",
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            proxy_headers=False,
+            server_header=False,
+            date_header=False,
+            timeout_graceful_shutdown=2,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name=f"replay-endpoint-{self.port}", daemon=True)
@@ -51,7 +60,9 @@ class LoopbackServer:
                     fix="see the error above; the endpoint needs a free loopback port",
                 )
             if time.monotonic() > deadline:
-                raise ReplayError(f"the replay endpoint on {self.host}:{self.port} did not start within {STARTUP_TIMEOUT} s")
+                raise ReplayError(
+                    f"the replay endpoint on {self.host}:{self.port} did not start within {STARTUP_TIMEOUT} s"
+                )
             time.sleep(0.005)
 
     def stop(self) -> None:

@@ -68,7 +68,9 @@ class CassetteSource:
     async def answer(self, call: Call, canonical: CanonicalRequest) -> Answer:
         entry = self.library.lookup(canonical)
         if entry is None:
-            raise recording_missing(canonical, self.library.nearest(canonical), nodeid=call.nodeid, cassette_dir=self.library.root)
+            raise recording_missing(
+                canonical, self.library.nearest(canonical), nodeid=call.nodeid, cassette_dir=self.library.root
+            )
         return replay_answer(entry)
 
     async def aclose(self) -> None:
@@ -92,7 +94,11 @@ def replay_answer(entry: Entry) -> Answer:
 class UpstreamSource:
     """Forwards to the real provider. ``on_complete`` sees each answer that arrived in full."""
 
-    def __init__(self, upstream: Upstream, on_complete: Callable[[Call, httpx.Response, bytes, list[float] | None], Entry | None] | None = None) -> None:
+    def __init__(
+        self,
+        upstream: Upstream,
+        on_complete: Callable[[Call, httpx.Response, bytes, list[float] | None], Entry | None] | None = None,
+    ) -> None:
         self.upstream = upstream
         self.on_complete = on_complete
         self._client: httpx.AsyncClient | None = None
@@ -101,7 +107,9 @@ class UpstreamSource:
         if self._client is None:  # created lazily: it must live on the endpoint's event loop
             self._client = httpx.AsyncClient(timeout=httpx.Timeout(600.0, connect=30.0))
         url = self.upstream.url_for(call.path) + (f"?{call.query}" if call.query else "")
-        request = self._client.build_request(call.method, url, headers=self.upstream.headers(call.headers), content=call.body)
+        request = self._client.build_request(
+            call.method, url, headers=self.upstream.headers(call.headers), content=call.body
+        )
         started = time.monotonic()
         try:
             response = await self._client.send(request, stream=True)
@@ -165,12 +173,24 @@ class RecordingSource:
                 return replay_answer(entry)
         return await self.forward.answer(call, canonical)
 
-    def _store(self, call: Call, response: httpx.Response, body: bytes, offsets: list[float] | None) -> Entry | None:
+    def _store(
+        self, call: Call, response: httpx.Response, body: bytes, offsets: list[float] | None
+    ) -> Entry | None:
         if response.status_code == 429 or response.status_code >= 500:
             return None  # transient provider trouble is not an answer worth replaying
-        interaction = stored_interaction(self.rules, self.forward.upstream, call, response.status_code,
-                                         response.reason_phrase, response.headers.get("content-type", ""), body, offsets)
-        entry = self.library.add(interaction, target=self.library.target_for(call.nodeid), replace=not self.only_missing)
+        interaction = stored_interaction(
+            self.rules,
+            self.forward.upstream,
+            call,
+            response.status_code,
+            response.reason_phrase,
+            response.headers.get("content-type", ""),
+            body,
+            offsets,
+        )
+        entry = self.library.add(
+            interaction, target=self.library.target_for(call.nodeid), replace=not self.only_missing
+        )
         # Written now, not at the end of the run: a run stopped by SIGTERM (a CI timeout, a cancelled job)
         # or SIGKILL, which runs no clean-up, loses at most the request in flight.
         self.library.flush()
@@ -181,13 +201,25 @@ class RecordingSource:
         await self.forward.aclose()
 
 
-def stored_interaction(rules: MatchRules, upstream: Upstream, call: Call, status: int, reason: str,
-                       content_type: str, body: bytes, offsets: list[float] | None) -> Interaction:
+def stored_interaction(
+    rules: MatchRules,
+    upstream: Upstream,
+    call: Call,
+    status: int,
+    reason: str,
+    content_type: str,
+    body: bytes,
+    offsets: list[float] | None,
+) -> Interaction:
     """The interaction as written to a cassette: only the configured headers, volatile fields dropped,
     every secret redacted."""
     redact = rules.redactor
-    request_headers = {n: [redact.header(n, v)] for n, v in call.headers.items() if n in rules.request_headers}
-    response_headers = {"content-type": [content_type]} if content_type and "content-type" in rules.response_headers else {}
+    request_headers = {
+        n: [redact.header(n, v)] for n, v in call.headers.items() if n in rules.request_headers
+    }
+    response_headers = (
+        {"content-type": [content_type]} if content_type and "content-type" in rules.response_headers else {}
+    )
     return Interaction(
         method=call.method,
         uri=redact.uri(upstream.url_for(call.path) + (f"?{call.query}" if call.query else "")),

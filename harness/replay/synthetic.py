@@ -33,15 +33,52 @@ from .rules import CanonicalRequest
 from .sources import Answer, Call, Events
 
 DEFAULT_MODELS = ("gpt-4o", "gpt-4o-mini", "text-embedding-3-small")
-EMBEDDING_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-ada-002": 1536, "text-embedding-3-large": 3072}
+EMBEDDING_DIMENSIONS = {
+    "text-embedding-3-small": 1536,
+    "text-embedding-ada-002": 1536,
+    "text-embedding-3-large": 3072,
+}
 DEFAULT_DIMENSION = 1536
 MAX_CHOICES = 128  # OpenAI's limit on `n`
 MAX_DIMENSIONS = 3072  # the widest OpenAI embedding; more is a 400, as OpenAI answers
 CREATED = 1_700_000_000  # a fixed timestamp: answers are byte-for-byte reproducible
-WORDS = (
-    "synthetic answer the router passes this text along unchanged so a test can tell where it came from "
-    "every word is chosen by the request hash and nothing else alpha bravo charlie delta echo foxtrot"
-).split()
+WORDS = [
+    "synthetic",
+    "answer",
+    "the",
+    "router",
+    "passes",
+    "this",
+    "text",
+    "along",
+    "unchanged",
+    "so",
+    "a",
+    "test",
+    "can",
+    "tell",
+    "where",
+    "it",
+    "came",
+    "from",
+    "every",
+    "word",
+    "is",
+    "chosen",
+    "by",
+    "the",
+    "request",
+    "hash",
+    "and",
+    "nothing",
+    "else",
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+]
 JSON = [("content-type", "application/json")]
 SSE = [("content-type", "text/event-stream")]
 ANSWERED = "POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings, GET /v1/models"
@@ -105,19 +142,37 @@ def _chat(body: dict[str, Any], rng: Seeded) -> Answer:
     limit = _limit(body)
     n = body.get("n") if isinstance(body.get("n"), int) and body["n"] > 0 else 1
     if n > MAX_CHOICES:
-        return _error(400, f"Invalid 'n': integer above maximum value. Expected a value <= {MAX_CHOICES}, but got {n}", param="n")
+        return _error(
+            400,
+            f"Invalid 'n': integer above maximum value. Expected a value <= {MAX_CHOICES}, but got {n}",
+            param="n",
+        )
     choices = [_choice(body, messages, rng, index, limit) for index in range(n)]
     usage = _usage(messages, choices)
     cid = f"chatcmpl-syn-{rng.key[:20]}"
     if body.get("stream") is True:
-        include_usage = isinstance(body.get("stream_options"), dict) and body["stream_options"].get("include_usage") is True
-        return Answer(200, SSE, events=_events(_chunks(cid, model, choices, usage if include_usage else None)))
+        include_usage = (
+            isinstance(body.get("stream_options"), dict)
+            and body["stream_options"].get("include_usage") is True
+        )
+        return Answer(
+            200, SSE, events=_events(_chunks(cid, model, choices, usage if include_usage else None))
+        )
     message_choices = [
         {"index": c["index"], "message": c["message"], "finish_reason": c["finish_reason"], "logprobs": None}
         for c in choices
     ]
-    return _json(200, {"id": cid, "object": "chat.completion", "created": CREATED, "model": model,
-                       "choices": message_choices, "usage": usage})
+    return _json(
+        200,
+        {
+            "id": cid,
+            "object": "chat.completion",
+            "created": CREATED,
+            "model": model,
+            "choices": message_choices,
+            "usage": usage,
+        },
+    )
 
 
 def _limit(body: dict[str, Any]) -> int | None:
@@ -128,16 +183,25 @@ def _limit(body: dict[str, Any]) -> int | None:
     return None
 
 
-def _choice(body: dict[str, Any], messages: list[Any], rng: Seeded, index: int, limit: int | None) -> dict[str, Any]:
+def _choice(
+    body: dict[str, Any], messages: list[Any], rng: Seeded, index: int, limit: int | None
+) -> dict[str, Any]:
     function = _tool_to_call(body, messages, rng)
     if function is not None:
         arguments = json.dumps(SchemaInstance(rng).of(function.get("parameters") or {"type": "object"}))
-        call = {"id": f"call_syn_{rng.key[:12]}_{index}", "type": "function",
-                "function": {"name": function["name"], "arguments": arguments}}
+        call = {
+            "id": f"call_syn_{rng.key[:12]}_{index}",
+            "type": "function",
+            "function": {"name": function["name"], "arguments": arguments},
+        }
         message = {"role": "assistant", "content": None, "refusal": None, "tool_calls": [call]}
         return {"index": index, "message": message, "finish_reason": "tool_calls"}
     content, finish = _content(body, rng, limit)
-    return {"index": index, "message": {"role": "assistant", "content": content, "refusal": None}, "finish_reason": finish}
+    return {
+        "index": index,
+        "message": {"role": "assistant", "content": content, "refusal": None},
+        "finish_reason": finish,
+    }
 
 
 def _content(body: dict[str, Any], rng: Seeded, limit: int | None) -> tuple[str, str]:
@@ -153,13 +217,22 @@ def _content(body: dict[str, Any], rng: Seeded, limit: int | None) -> tuple[str,
 
 def _tool_to_call(body: dict[str, Any], messages: list[Any], rng: Seeded) -> dict[str, Any] | None:
     """The offered function to call, or None for a text answer."""
-    functions = [t["function"] for t in body.get("tools") or []
-                 if isinstance(t, dict) and isinstance(t.get("function"), dict) and isinstance(t["function"].get("name"), str)]
+    functions = [
+        t["function"]
+        for t in body.get("tools") or []
+        if isinstance(t, dict)
+        and isinstance(t.get("function"), dict)
+        and isinstance(t["function"].get("name"), str)
+    ]
     choice = body.get("tool_choice")
     if not functions or choice == "none":
         return None
     if isinstance(choice, dict):
-        wanted = (choice.get("function") or {}).get("name") if isinstance(choice.get("function"), dict) else choice.get("name")
+        wanted = (
+            (choice.get("function") or {}).get("name")
+            if isinstance(choice.get("function"), dict)
+            else choice.get("name")
+        )
         named = [f for f in functions if f["name"] == wanted]
         if named:
             return named[0]
@@ -179,27 +252,52 @@ def _usage(messages: list[Any], choices: list[dict[str, Any]]) -> dict[str, int]
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
-def _chunks(cid: str, model: str, choices: list[dict[str, Any]], usage: dict[str, int] | None) -> Iterator[dict[str, Any]]:
+def _chunks(
+    cid: str, model: str, choices: list[dict[str, Any]], usage: dict[str, int] | None
+) -> Iterator[dict[str, Any]]:
     def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-        return {"id": cid, "object": "chat.completion.chunk", "created": CREATED, "model": model,
-                "choices": [{"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}]}
+        return {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": CREATED,
+            "model": model,
+            "choices": [{"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}],
+        }
 
     for choice in choices:
         index, message = choice["index"], choice["message"]
         for position, call in enumerate(message.get("tool_calls") or []):
             arguments = call["function"]["arguments"]
-            head = {"index": position, "id": call["id"], "type": "function",
-                    "function": {"name": call["function"]["name"], "arguments": ""}}
+            head = {
+                "index": position,
+                "id": call["id"],
+                "type": "function",
+                "function": {"name": call["function"]["name"], "arguments": ""},
+            }
             yield chunk(index, {"role": "assistant", "content": None, "tool_calls": [head]})
             for start in range(0, len(arguments), 16):
-                yield chunk(index, {"tool_calls": [{"index": position, "function": {"arguments": arguments[start:start + 16]}}]})
+                yield chunk(
+                    index,
+                    {
+                        "tool_calls": [
+                            {"index": position, "function": {"arguments": arguments[start : start + 16]}}
+                        ]
+                    },
+                )
         if message.get("content") is not None:
             yield chunk(index, {"role": "assistant", "content": ""})
             for position, word in enumerate(message["content"].split(" ")):
                 yield chunk(index, {"content": word if position == 0 else " " + word})
         yield chunk(index, {}, choice["finish_reason"])
     if usage is not None:
-        yield {"id": cid, "object": "chat.completion.chunk", "created": CREATED, "model": model, "choices": [], "usage": usage}
+        yield {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": CREATED,
+            "model": model,
+            "choices": [],
+            "usage": usage,
+        }
 
 
 async def _events(chunks: Iterator[dict[str, Any]]) -> Events:
@@ -221,32 +319,60 @@ def _completion(body: dict[str, Any], rng: Seeded) -> Answer:
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     cid = f"cmpl-syn-{rng.key[:20]}"
     if body.get("stream") is True:
-        chunks = [{"id": cid, "object": "text_completion", "created": CREATED, "model": model, "choices": [choice]}]
+        chunks = [
+            {"id": cid, "object": "text_completion", "created": CREATED, "model": model, "choices": [choice]}
+        ]
         return Answer(200, SSE, events=_events(iter(chunks)))
-    return _json(200, {"id": cid, "object": "text_completion", "created": CREATED, "model": model,
-                       "choices": [choice], "usage": usage})
+    return _json(
+        200,
+        {
+            "id": cid,
+            "object": "text_completion",
+            "created": CREATED,
+            "model": model,
+            "choices": [choice],
+            "usage": usage,
+        },
+    )
 
 
 def _embeddings(body: dict[str, Any], rng: Seeded) -> Answer:
     inputs = body.get("input")
-    if isinstance(inputs, str) or (isinstance(inputs, list) and inputs and all(isinstance(i, int) for i in inputs)):
+    if isinstance(inputs, str) or (
+        isinstance(inputs, list) and inputs and all(isinstance(i, int) for i in inputs)
+    ):
         inputs = [inputs]
     if not isinstance(inputs, list) or not inputs:
         return _error(400, "'input' must be a string or a non-empty array", param="input")
     model = str(body.get("model") or "synthetic")
-    dimension = body.get("dimensions") if isinstance(body.get("dimensions"), int) and body["dimensions"] > 0 else None
+    dimension = (
+        body.get("dimensions") if isinstance(body.get("dimensions"), int) and body["dimensions"] > 0 else None
+    )
     dimension = dimension or EMBEDDING_DIMENSIONS.get(model.rsplit("/", 1)[-1], DEFAULT_DIMENSION)
     if dimension > MAX_DIMENSIONS:
-        return _error(400, f"Invalid 'dimensions': {dimension} is above the maximum of {MAX_DIMENSIONS}", param="dimensions")
+        return _error(
+            400,
+            f"Invalid 'dimensions': {dimension} is above the maximum of {MAX_DIMENSIONS}",
+            param="dimensions",
+        )
     as_base64 = body.get("encoding_format") == "base64"
     data = []
     for index, item in enumerate(inputs):
         vector = _unit_vector(json.dumps(item), dimension)
-        embedding: Any = base64.b64encode(struct.pack(f"<{dimension}f", *vector)).decode() if as_base64 else vector
+        embedding: Any = (
+            base64.b64encode(struct.pack(f"<{dimension}f", *vector)).decode() if as_base64 else vector
+        )
         data.append({"object": "embedding", "index": index, "embedding": embedding})
     tokens = sum(len(json.dumps(i).split()) for i in inputs)
-    return _json(200, {"object": "list", "data": data, "model": model,
-                       "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+    return _json(
+        200,
+        {
+            "object": "list",
+            "data": data,
+            "model": model,
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        },
+    )
 
 
 def _unit_vector(text: str, dimension: int) -> list[float]:
@@ -266,4 +392,6 @@ def _json(status: int, value: Any) -> Answer:
 
 
 def _error(status: int, message: str, *, param: str | None = None) -> Answer:
-    return _json(status, {"error": {"message": message, "type": "invalid_request_error", "param": param, "code": None}})
+    return _json(
+        status, {"error": {"message": message, "type": "invalid_request_error", "param": param, "code": None}}
+    )

@@ -27,8 +27,15 @@ def usage_path(cassette_dir: Path) -> Path:
     return Path(cassette_dir) / USAGE_FILE
 
 
-def write_usage(cassette_dir: Path, rules: MatchRules | str, *, known: Iterable[str], used: Iterable[str],
-                path: Path | None = None, run_id: str | None = None) -> Path:
+def write_usage(
+    cassette_dir: Path,
+    rules: MatchRules | str,
+    *,
+    known: Iterable[str],
+    used: Iterable[str],
+    path: Path | None = None,
+    run_id: str | None = None,
+) -> Path:
     """Write the usage file (``rules``: the matching rules, or their digest). Parts of one run (same
     ``run_id``) merge their sets; a different run replaces the file."""
     target = Path(path) if path is not None else usage_path(cassette_dir)
@@ -67,7 +74,7 @@ def read_usage(path: Path) -> Usage:
             f"there is no usage file at {display_path(path)}, so it is unknown which entries the tests use",
             value=str(path),
             fix="run the whole suite once in replay mode (pytest, --inference-mode=replay, no -k/-m selection) "
-                "so it writes the usage file, then run `harness cassettes prune` again",
+            "so it writes the usage file, then run `harness cassettes prune` again",
         )
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -89,7 +96,13 @@ class PruneResult:
     files_changed: list[Path] = field(default_factory=list)
 
 
-def prune(cassette_dir: Path, *, rules: MatchRules | None = None, usage_file: Path | None = None, dry_run: bool = False) -> PruneResult:
+def prune(
+    cassette_dir: Path,
+    *,
+    rules: MatchRules | None = None,
+    usage_file: Path | None = None,
+    dry_run: bool = False,
+) -> PruneResult:
     """Remove entries that the last full replay run loaded but never used (and duplicate entries)."""
     cassette_dir = Path(cassette_dir)
     rules = rules or MatchRules.load()

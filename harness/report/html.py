@@ -16,8 +16,13 @@ from typing import Any
 from .markdown import COLUMNS, failure_of
 
 STATES = ("finding", "warning", "expected", "pass", "na")  # worst first
-STATE_LABELS = {"finding": "finding", "warning": "warning", "expected": "expected deviation", "pass": "pass",
-                "na": "not applicable"}
+STATE_LABELS = {
+    "finding": "finding",
+    "warning": "warning",
+    "expected": "expected deviation",
+    "pass": "pass",
+    "na": "not applicable",
+}
 KIND_STATE = {"unexpected": "finding", "warning": "warning", "info": "warning", "expected": "expected"}
 DOCUMENT_ROW = "(the spec document)"
 
@@ -34,7 +39,9 @@ class Job:
 
     @property
     def label(self) -> str:
-        suites = ", ".join(row["suite"].removeprefix("suites/") for row in self.results["tests"]) or "(no tests)"
+        suites = (
+            ", ".join(row["suite"].removeprefix("suites/") for row in self.results["tests"]) or "(no tests)"
+        )
         return self.job.get("name") or f"{suites} · {self.job.get('setup') or '-'} · {self.job['mode']}"
 
     def totals(self) -> Counter[str]:
@@ -104,8 +111,10 @@ def merge(jobs: list[Job]) -> dict[str, Any]:
     """What the page shows, from every job's results."""
     findings = _findings(jobs)
     cells = _cells(jobs, findings)
-    worst = {op: min((c.state for c in cells.values() if c.operation == op), key=STATES.index) for op in
-             {c.operation for c in cells.values()}}
+    worst = {
+        op: min((c.state for c in cells.values() if c.operation == op), key=STATES.index)
+        for op in {c.operation for c in cells.values()}
+    }
     # operations that break a check first: "which operations break which checks" is the first thing read
     operations = sorted(worst, key=lambda op: (worst[op] != "finding", op == DOCUMENT_ROW, _op_order(op)))
     checks = sorted({c.check for c in cells.values() if c.state != "na"})
@@ -113,15 +122,26 @@ def merge(jobs: list[Job]) -> dict[str, Any]:
     totals: Counter[str] = Counter()
     for job in jobs:
         totals.update(job.totals())
-    grid_counts = Counter(cells[(op, check)].state if (op, check) in cells else "na"
-                          for op in operations for check in checks)
+    grid_counts = Counter(
+        cells[(op, check)].state if (op, check) in cells else "na" for op in operations for check in checks
+    )
     return {
-        "jobs": jobs, "job_rows": _job_rows(jobs), "totals": {c: totals[c] for c in COLUMNS},
+        "jobs": jobs,
+        "job_rows": _job_rows(jobs),
+        "totals": {c: totals[c] for c in COLUMNS},
         "failed_jobs": [job for job in jobs if job.failed],
-        "versions": versions, "warnings": _warnings(jobs, versions),
-        "operations": operations, "checks": checks, "cells": cells, "grid_counts": grid_counts,
-        "findings": findings, "timelines": _timelines(jobs), "replay": _replay(jobs),
-        "reference": _reference(jobs), "states": STATES, "state_labels": STATE_LABELS,
+        "versions": versions,
+        "warnings": _warnings(jobs, versions),
+        "operations": operations,
+        "checks": checks,
+        "cells": cells,
+        "grid_counts": grid_counts,
+        "findings": findings,
+        "timelines": _timelines(jobs),
+        "replay": _replay(jobs),
+        "reference": _reference(jobs),
+        "states": STATES,
+        "state_labels": STATE_LABELS,
         "columns": COLUMNS,
         "max_timelines": max((job.results["timelines"].get("max_kept", 0) for job in jobs), default=0),
         "max_events": max((job.results["timelines"].get("max_events", 0) for job in jobs), default=0),
@@ -143,7 +163,9 @@ def _findings(jobs: list[Job]) -> dict[tuple[str, str | None, str], Finding]:
     return found
 
 
-def _cells(jobs: list[Job], findings: dict[tuple[str, str | None, str], Finding]) -> dict[tuple[str, str], Cell]:
+def _cells(
+    jobs: list[Job], findings: dict[tuple[str, str | None, str], Finding]
+) -> dict[tuple[str, str], Cell]:
     cells: dict[tuple[str, str], Cell] = {}
 
     def cell(operation: str | None, check: str) -> Cell:
@@ -170,8 +192,18 @@ def _job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
     for job in jobs:
         for counts in job.results["tests"]:
             key = (counts["suite"], job.job.get("setup") or "-", counts["mode"], job.job.get("target") or "-")
-            row = rows.setdefault(key, {"suite": key[0], "setup": key[1], "mode": key[2], "target": key[3],
-                                        "counts": Counter(), "seconds": 0.0, "jobs": []})
+            row = rows.setdefault(
+                key,
+                {
+                    "suite": key[0],
+                    "setup": key[1],
+                    "mode": key[2],
+                    "target": key[3],
+                    "counts": Counter(),
+                    "seconds": 0.0,
+                    "jobs": [],
+                },
+            )
             row["counts"].update({c: counts[c] for c in COLUMNS})
             row["seconds"] += counts["seconds"]
             row["jobs"].append(job)
@@ -179,7 +211,9 @@ def _job_rows(jobs: list[Job]) -> list[dict[str, Any]]:
         counts = row["counts"]
         row["state"] = "finding" if counts["failed"] or counts["error"] else "pass"
         row["wall"] = max(job.job["wall_seconds"] for job in row["jobs"])
-    return sorted(rows.values(), key=lambda r: (r["state"] != "finding", r["suite"], r["setup"], r["mode"], r["target"]))
+    return sorted(
+        rows.values(), key=lambda r: (r["state"] != "finding", r["suite"], r["setup"], r["mode"], r["target"])
+    )
 
 
 def _warnings(jobs: list[Job], versions: Counter[str]) -> list[str]:
@@ -188,11 +222,16 @@ def _warnings(jobs: list[Job], versions: Counter[str]) -> list[str]:
         by_version = defaultdict(list)
         for job in jobs:
             by_version[job.results["harness_version"]].append(job.label)
-        warnings.append("These jobs ran different router-harness versions, so their checks may differ: "
-                        + "; ".join(f"{version}: {', '.join(labels)}" for version, labels in sorted(by_version.items())))
+        warnings.append(
+            "These jobs ran different router-harness versions, so their checks may differ: "
+            + "; ".join(f"{version}: {', '.join(labels)}" for version, labels in sorted(by_version.items()))
+        )
     targets = Counter(job.job.get("target") for job in jobs if job.job.get("target"))
     if len(targets) > 1:
-        warnings.append("These jobs tested different targets: " + ", ".join(f"{t} ({n} jobs)" for t, n in sorted(targets.items())))
+        warnings.append(
+            "These jobs tested different targets: "
+            + ", ".join(f"{t} ({n} jobs)" for t, n in sorted(targets.items()))
+        )
     return warnings
 
 
@@ -204,15 +243,31 @@ def _timelines(jobs: list[Job]) -> list[dict[str, Any]]:
             for event in item["events"]:
                 if event.get("delta"):
                     texts[event["type"]] += event["delta"]
-                events.append({**event, "text_so_far": texts[event["type"]][-48:] if event.get("delta") else None})
+                events.append(
+                    {**event, "text_so_far": texts[event["type"]][-48:] if event.get("delta") else None}
+                )
             final = item.get("final_text")
             last = max((e["offset_ms"] or 0 for e in events), default=0) or 1
             broken = item["first_broken"]
-            shown.append({**item, "job": job, "events": events, "span_ms": last,
-                          "adds_up": None if final is None else item["deltas_text"] == final,
-                          "broken_index": broken.get("event_index") if broken else None})
-    return sorted(shown, key=lambda t: (t["first_broken"] is None or t["first_broken"].get("kind") != "unexpected",
-                                        t["first_broken"] is None, t["job"].id, t["test"] or ""))
+            shown.append(
+                {
+                    **item,
+                    "job": job,
+                    "events": events,
+                    "span_ms": last,
+                    "adds_up": None if final is None else item["deltas_text"] == final,
+                    "broken_index": broken.get("event_index") if broken else None,
+                }
+            )
+    return sorted(
+        shown,
+        key=lambda t: (
+            t["first_broken"] is None or t["first_broken"].get("kind") != "unexpected",
+            t["first_broken"] is None,
+            t["job"].id,
+            t["test"] or "",
+        ),
+    )
 
 
 def _replay(jobs: list[Job]) -> list[dict[str, Any]]:
@@ -222,9 +277,16 @@ def _replay(jobs: list[Job]) -> list[dict[str, Any]]:
         if replay is None:
             continue
         used = len(replay["used"])
-        rows.append({"job": job, **replay, "used_count": used, "unused_count": len(replay["unused"]),
-                     "missed_count": len(replay["missed"]),
-                     "by_file": _by_file(replay)})
+        rows.append(
+            {
+                "job": job,
+                **replay,
+                "used_count": used,
+                "unused_count": len(replay["unused"]),
+                "missed_count": len(replay["missed"]),
+                "by_file": _by_file(replay),
+            }
+        )
     return rows
 
 
@@ -244,8 +306,12 @@ def _reference(jobs: list[Job]) -> dict[str, Any] | None:
     routes = sorted({row["route"] for _, row in rows}, key=_op_order)
     with_data = [job for job in jobs if job.results.get("reference_distance")]
     table = {(row["route"], job.id): row for job, row in rows}
-    return {"routes": routes, "jobs": with_data, "table": table,
-            "max": max(row["distance"] for _, row in rows) or 1}
+    return {
+        "routes": routes,
+        "jobs": with_data,
+        "table": table,
+        "max": max(row["distance"] for _, row in rows) or 1,
+    }
 
 
 def _op_order(operation: str) -> tuple[str, str]:
@@ -255,21 +321,29 @@ def _op_order(operation: str) -> tuple[str, str]:
 
 # -- rendering ----------------------------------------------------------------------------------------
 
+
 def render(view: dict[str, Any], *, title: str = "Router harness: replay matrix") -> str:
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("harness.report", "templates"),
-                             autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("harness.report", "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["seconds"] = _seconds
     env.filters["short"] = lambda text, n=12: text if text is None or len(text) <= n else text[:n]
     style = env.get_template("style.css.j2").render()
     script = env.get_template("script.js.j2").render()
     return env.get_template("page.html.j2").render(
-        title=title, style=style, script=script,
+        title=title,
+        style=style,
+        script=script,
         csp=f"default-src 'none'; style-src '{_digest(style)}'; script-src '{_digest(script)}'; "
-            "img-src data:; base-uri 'none'; form-action 'none'",
-        **view)
+        "img-src data:; base-uri 'none'; form-action 'none'",
+        **view,
+    )
 
 
 def _digest(text: str) -> str:

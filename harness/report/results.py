@@ -33,7 +33,9 @@ def harness_version() -> str:
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(resources.files(__package__).joinpath("results.schema.json").read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files(__package__).joinpath("results.schema.json").read_text(encoding="utf-8")
+    )
 
 
 def dumps(results: dict[str, Any]) -> str:
@@ -66,34 +68,50 @@ def load(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise UsageError(f"results file {path} cannot be read: {error.strerror or error}", value=str(path),
-                         allowed=ALLOWED, fix="check the path") from None
+        raise UsageError(
+            f"results file {path} cannot be read: {error.strerror or error}",
+            value=str(path),
+            allowed=ALLOWED,
+            fix="check the path",
+        ) from None
     try:
         document = json.loads(text)
     except ValueError as error:
         cut = " (it ends mid-document: truncated)" if text.strip() and not text.rstrip().endswith("}") else ""
-        raise UsageError(f"results file {path} is not complete JSON{cut}: {error}", value=str(path),
-                         allowed=ALLOWED,
-                         fix="the job that wrote it was probably cut off or its upload failed: re-run that job, "
-                             "or leave the file out of the merge") from None
+        raise UsageError(
+            f"results file {path} is not complete JSON{cut}: {error}",
+            value=str(path),
+            allowed=ALLOWED,
+            fix="the job that wrote it was probably cut off or its upload failed: re-run that job, "
+            "or leave the file out of the merge",
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
-        raise UsageError(f"{path} is not a router-harness results file (format {found!r})", value=str(path),
-                         allowed=ALLOWED, fix="pass the directories the jobs wrote their reports to (reports/), "
-                                              "or the results-<mode>.json files themselves")
+        raise UsageError(
+            f"{path} is not a router-harness results file (format {found!r})",
+            value=str(path),
+            allowed=ALLOWED,
+            fix="pass the directories the jobs wrote their reports to (reports/), "
+            "or the results-<mode>.json files themselves",
+        )
     if document.get("version") != VERSION:
         wrote = document.get("harness_version", "an unknown router-harness version")
-        raise UsageError(f"results file {path} has version {document.get('version')!r}, written by router-harness "
-                         f"{wrote}", value=document.get("version"),
-                         allowed=f"version {VERSION} (what router-harness {harness_version()} reads)",
-                         fix=f"merge it with the router-harness that wrote it (pip install 'router-harness=={wrote}'), "
-                             "or re-run that job with this one")
+        raise UsageError(
+            f"results file {path} has version {document.get('version')!r}, written by router-harness {wrote}",
+            value=document.get("version"),
+            allowed=f"version {VERSION} (what router-harness {harness_version()} reads)",
+            fix=f"merge it with the router-harness that wrote it (pip install 'router-harness=={wrote}'), "
+            "or re-run that job with this one",
+        )
     problems = validation_problems(document)
     if problems:
-        raise UsageError(f"results file {path} does not match the results schema {problems[0]}"
-                         + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""),
-                         value=str(path), allowed=ALLOWED + ", valid under harness/report/results.schema.json",
-                         fix="re-run the job that wrote it; do not edit results files by hand")
+        raise UsageError(
+            f"results file {path} does not match the results schema {problems[0]}"
+            + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""),
+            value=str(path),
+            allowed=ALLOWED + ", valid under harness/report/results.schema.json",
+            fix="re-run the job that wrote it; do not edit results files by hand",
+        )
     return document
 
 
@@ -107,15 +125,22 @@ def find(paths: list[Path]) -> list[Path]:
         elif path.is_dir():
             inside = sorted(p for p in path.rglob(FILE_GLOB) if p.is_file())
             if not inside:
-                raise UsageError(f"no results file under {path}", value=str(path),
-                                 allowed=f"directories holding {FILE_GLOB} (the plugin writes one next to each "
-                                         "junit-<mode>.xml), or such files",
-                                 fix="run the suites there first (pytest suites/… writes reports/results-<mode>.json), "
-                                     "or check the artifact download path")
+                raise UsageError(
+                    f"no results file under {path}",
+                    value=str(path),
+                    allowed=f"directories holding {FILE_GLOB} (the plugin writes one next to each "
+                    "junit-<mode>.xml), or such files",
+                    fix="run the suites there first (pytest suites/… writes reports/results-<mode>.json), "
+                    "or check the artifact download path",
+                )
             found += inside
         else:
-            raise UsageError(f"{path} does not exist", value=str(path),
-                             allowed=f"directories holding {FILE_GLOB}, or such files", fix="check the path")
+            raise UsageError(
+                f"{path} does not exist",
+                value=str(path),
+                allowed=f"directories holding {FILE_GLOB}, or such files",
+                fix="check the path",
+            )
     unique: list[Path] = []
     for path in found:
         if path.resolve() not in {p.resolve() for p in unique}:

@@ -26,9 +26,8 @@ def _convert(node: Any, parent_key: str | None = None) -> Any:
         return {"$ref": node["$ref"]}
     out = {k: (v if is_data(k, v, parent_key) else _convert(v, k)) for k, v in node.items()}
     for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-        if isinstance(out.get(flag), bool):
-            if out.pop(flag) and bound in out:
-                out[flag] = out.pop(bound)
+        if isinstance(out.get(flag), bool) and out.pop(flag) and bound in out:
+            out[flag] = out.pop(bound)
     if out.get("nullable") is True:  # a property named "nullable" holds a dict, never True
         del out["nullable"]
         out = _nullable(out)

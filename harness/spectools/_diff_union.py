@@ -9,12 +9,21 @@ import re
 from typing import Any
 
 from . import _pointer
-from ._labels import label, name_of
+from ._labels import name_of
 from ._model import Change, Impact
 from ._refs import Resolver
-from ._unions import NO_VALUE, Union, Variant, allowed_values, fixed_value, mapping_target, object_view, types_of
+from ._unions import (
+    NO_VALUE,
+    Union,
+    Variant,
+    allowed_values,
+    fixed_value,
+    mapping_target,
+    object_view,
+    types_of,
+)
 
-B, W, I = Impact.BREAKING, Impact.WARNING, Impact.INFO
+B, W, I = Impact.BREAKING, Impact.WARNING, Impact.INFO  # noqa: E741 - initials, so rule tables read as columns
 _SUFFIX = re.compile(r"-(Input|Output)$")
 
 
@@ -26,25 +35,43 @@ def became_union(sd, os, ns, d: str) -> list[Change]:
     best, best_changes = _closest(sd, os.node, os.pointer, variants, union, old_tag, d, old_side=True)
     serious = [c for c in best_changes if c.impact is B]  # warnings alone still make it the old schema
     listing = _listing(union, variants)
-    details = {"variants": listing, "old_schema": old_name, "union": union.kind, "discriminator": _prop(union)}
+    details = {
+        "variants": listing,
+        "old_schema": old_name,
+        "union": union.kind,
+        "discriminator": _prop(union),
+    }
     where = sd.label(ns.at)
     if serious:
         details["closest_variant"] = best.name
-        return [Change(f"{d}-type-changed", B, ns.at,
-                       f"{where} changed from `{old_name}` to {_a_kind(union, len(variants))}, none of which matches the old schema; the closest, `{best.name}`, differs in {len(serious)} way(s)",
-                       "keep the old schema as one of the variants, or version the API", d, os.at, details=details)] + best_changes
+        return [
+            Change(
+                f"{d}-type-changed",
+                B,
+                ns.at,
+                f"{where} changed from `{old_name}` to {_a_kind(union, len(variants))}, none of which matches the old schema; the closest, `{best.name}`, differs in {len(serious)} way(s)",
+                "keep the old schema as one of the variants, or version the API",
+                d,
+                os.at,
+                details=details,
+            )
+        ] + best_changes
     tag = _tag_label(union, best, sd.new)
     new = [x for x in listing if x["schema"] != best.name or x["pointer"] != best.pointer]
     same = "unchanged" if not best_changes else f"{len(best_changes)} minor change(s)"
-    details.update({"old_schema_variant": best.name, "old_schema_tag": tag, "new_variants": [x["schema"] for x in new]})
+    details.update(
+        {"old_schema_variant": best.name, "old_schema_tag": tag, "new_variants": [x["schema"] for x in new]}
+    )
     names = ", ".join(f"{x['tag']} ({x['schema']})" if x["tag"] else x["schema"] for x in new)
     message = (
         f"{where} became {_a_kind(union, len(variants))}; the old schema `{old_name}` is the "
         f"{f'`{tag}` variant (`{best.name}`)' if tag else f'variant `{best.name}`'}, {same}; {len(new)} variant(s) are new: {names}"
     )
     if d == "response":
-        hint = (f"clients built from the old spec expect only `{old_name}` here. If the API always returned these other types "
-                f"(the old spec under-described it), accept this in the reviewed suppressions file with that reason; otherwise version the endpoint")
+        hint = (
+            f"clients built from the old spec expect only `{old_name}` here. If the API always returned these other types "
+            f"(the old spec under-described it), accept this in the reviewed suppressions file with that reason; otherwise version the endpoint"
+        )
         change = Change("response-became-union", B, ns.at, message, hint, d, os.at, details=details)
     else:
         change = Change("request-became-union", I, ns.at, message, "", d, os.at, details=details)
@@ -62,11 +89,43 @@ def became_single(sd, os, ns, d: str) -> list[Change]:
     gone = [v.name for v in variants if v is not best]
     details = {"old_variants": [v.name for v in variants], "kept": best.name, "dropped": gone}
     if serious:
-        return [Change(f"{d}-type-changed", B, ns.at, f"{where} changed from {_a_kind(union, len(variants))} to `{new_name}`, which matches none of them", "keep the union, or version the API", d, os.at, details=details)] + best_changes
+        return [
+            Change(
+                f"{d}-type-changed",
+                B,
+                ns.at,
+                f"{where} changed from {_a_kind(union, len(variants))} to `{new_name}`, which matches none of them",
+                "keep the union, or version the API",
+                d,
+                os.at,
+                details=details,
+            )
+        ] + best_changes
     if d == "request":
-        return [Change("request-union-narrowed", B, ns.at, f"{where} accepted {_a_kind(union, len(variants))} and now only `{new_name}` (the old `{best.name}`); no longer accepted: {', '.join(gone)}",
-                       "keep accepting the dropped types, or version the API", d, os.at, details=details)] + best_changes
-    return [Change("response-union-narrowed", I, ns.at, f"{where} was {_a_kind(union, len(variants))} and is now only `{new_name}` (the old `{best.name}`)", "", d, os.at, details=details)] + best_changes
+        return [
+            Change(
+                "request-union-narrowed",
+                B,
+                ns.at,
+                f"{where} accepted {_a_kind(union, len(variants))} and now only `{new_name}` (the old `{best.name}`); no longer accepted: {', '.join(gone)}",
+                "keep accepting the dropped types, or version the API",
+                d,
+                os.at,
+                details=details,
+            )
+        ] + best_changes
+    return [
+        Change(
+            "response-union-narrowed",
+            I,
+            ns.at,
+            f"{where} was {_a_kind(union, len(variants))} and is now only `{new_name}` (the old `{best.name}`)",
+            "",
+            d,
+            os.at,
+            details=details,
+        )
+    ] + best_changes
 
 
 def both_unions(sd, os, ns, d: str) -> list[Change]:
@@ -82,24 +141,70 @@ def both_unions(sd, os, ns, d: str) -> list[Change]:
     added = [v for v in added if v not in doubled]
     removed = [v for v in removed if v not in undoubled]
     if doubled or undoubled:
-        what = (f"now lists {', '.join(v.name for v in doubled)} twice" if doubled else "") + ("; " if doubled and undoubled else "") + (f"no longer lists {', '.join(v.name for v in undoubled)} twice" if undoubled else "")
-        out.append(Change(f"{d}-union-duplicate-changed", I, ns.pointer, f"{where} {what}; the set of accepted types is the same",
-                          "a variant listed twice breaks SDK generation (see `harness spec lint`)" if doubled else "", d, os.pointer))
+        what = (
+            (f"now lists {', '.join(v.name for v in doubled)} twice" if doubled else "")
+            + ("; " if doubled and undoubled else "")
+            + (f"no longer lists {', '.join(v.name for v in undoubled)} twice" if undoubled else "")
+        )
+        out.append(
+            Change(
+                f"{d}-union-duplicate-changed",
+                I,
+                ns.pointer,
+                f"{where} {what}; the set of accepted types is the same",
+                "a variant listed twice breaks SDK generation (see `harness spec lint`)" if doubled else "",
+                d,
+                os.pointer,
+            )
+        )
     if added:
         names = ", ".join(_with_tag(nu, v, sd.new) for v in added)
-        out.append(Change(f"{d}-union-variant-added", I if d == "request" else B, ns.pointer,
-                          f"{where} ({_kind(nu)}) gained {len(added)} variant(s): {names}",
-                          "strict clients built from the old spec fail on the new variants; version the API or accept this in the suppressions file" if d == "response" else "",
-                          d, os.pointer, details={"added": [v.name for v in added], "variants": _listing(nu, [v for v in nu.non_null() if v.node is not None])}))
+        out.append(
+            Change(
+                f"{d}-union-variant-added",
+                I if d == "request" else B,
+                ns.pointer,
+                f"{where} ({_kind(nu)}) gained {len(added)} variant(s): {names}",
+                "strict clients built from the old spec fail on the new variants; version the API or accept this in the suppressions file"
+                if d == "response"
+                else "",
+                d,
+                os.pointer,
+                details={
+                    "added": [v.name for v in added],
+                    "variants": _listing(nu, [v for v in nu.non_null() if v.node is not None]),
+                },
+            )
+        )
     if removed:
         names = ", ".join(_with_tag(ou, v, sd.old) for v in removed)
-        out.append(Change(f"{d}-union-variant-removed", B if d == "request" else I, ns.pointer,
-                          f"{where} ({_kind(nu)}) lost {len(removed)} variant(s): {names}",
-                          "clients still send these variants: keep accepting them, or version the API" if d == "request" else "",
-                          d, os.pointer, details={"removed": [v.name for v in removed]}))
+        out.append(
+            Change(
+                f"{d}-union-variant-removed",
+                B if d == "request" else I,
+                ns.pointer,
+                f"{where} ({_kind(nu)}) lost {len(removed)} variant(s): {names}",
+                "clients still send these variants: keep accepting them, or version the API"
+                if d == "request"
+                else "",
+                d,
+                os.pointer,
+                details={"removed": [v.name for v in removed]},
+            )
+        )
     out += _discriminators(sd, ou, nu, matched, ns.pointer, os.pointer, d)
     if _outer(ou) != _outer(nu):
-        out.append(Change(f"{d}-union-kind-changed", I, ns.pointer, f"{where} changed from {_outer(ou)} to {_outer(nu)}", "", d, os.pointer))
+        out.append(
+            Change(
+                f"{d}-union-kind-changed",
+                I,
+                ns.pointer,
+                f"{where} changed from {_outer(ou)} to {_outer(nu)}",
+                "",
+                d,
+                os.pointer,
+            )
+        )
     return out
 
 
@@ -119,9 +224,13 @@ def match(sd, ou: Union, nu: Union) -> tuple[list[tuple[Variant, Variant]], list
         for a in list(olds):
             for k in key_old(a):
                 candidates = [v for v in index.get(k, []) if v in news]
-                if len(candidates) > 1:  # a variant listed twice (see lint's union-duplicate-variant): pair in order
+                if (
+                    len(candidates) > 1
+                ):  # a variant listed twice (see lint's union-duplicate-variant): pair in order
                     same = [v for v in candidates if v.target == a.target]
-                    candidates = same[:1] or (candidates[:1] if len({v.target for v in candidates}) == 1 else [])
+                    candidates = same[:1] or (
+                        candidates[:1] if len({v.target for v in candidates}) == 1 else []
+                    )
                 if len(candidates) == 1:
                     pairs.append((a, candidates[0]))
                     olds.remove(a)
@@ -130,8 +239,14 @@ def match(sd, ou: Union, nu: Union) -> tuple[list[tuple[Variant, Variant]], list
 
     take(lambda v: _tags(ou, v, sd.old, prop), lambda v: _tags(nu, v, sd.new, prop))
     take(lambda v: [v.target] if v.ref else [], lambda v: [v.target] if v.ref else [])
-    take(lambda v: [_SUFFIX.sub("", v.name)] if v.ref else [], lambda v: [_SUFFIX.sub("", v.name)] if v.ref else [])
-    take(lambda v: [] if v.ref else [_shape(v.node, sd.old)], lambda v: [] if v.ref else [_shape(v.node, sd.new)])
+    take(
+        lambda v: [_SUFFIX.sub("", v.name)] if v.ref else [],
+        lambda v: [_SUFFIX.sub("", v.name)] if v.ref else [],
+    )
+    take(
+        lambda v: [] if v.ref else [_shape(v.node, sd.old)],
+        lambda v: [] if v.ref else [_shape(v.node, sd.new)],
+    )
     take(_kind_key, _kind_key)
     if len(olds) == 1 and len(news) == 1 and not olds[0].ref and not news[0].ref:
         pairs.append((olds.pop(), news.pop()))  # the one inline variant left on each side
@@ -144,13 +259,43 @@ def _discriminators(sd, ou: Union, nu: Union, matched, n_ptr: str, o_ptr: str, d
     if od is None and nd is None:
         return []
     if od is None:
-        return [Change(f"{d}-discriminator-added", W if d == "request" else I, n_ptr, f"{where} now declares the discriminator `{nd['propertyName']}`",
-                       "clients that omit the property may now be rejected" if d == "request" else "", d, o_ptr)]
+        return [
+            Change(
+                f"{d}-discriminator-added",
+                W if d == "request" else I,
+                n_ptr,
+                f"{where} now declares the discriminator `{nd['propertyName']}`",
+                "clients that omit the property may now be rejected" if d == "request" else "",
+                d,
+                o_ptr,
+            )
+        ]
     if nd is None:
-        return [Change(f"{d}-discriminator-removed", W if d == "response" else I, n_ptr, f"{where} no longer declares the discriminator `{od['propertyName']}`",
-                       "generated clients lose the dispatch on it and must guess the variant" if d == "response" else "", d, o_ptr)]
+        return [
+            Change(
+                f"{d}-discriminator-removed",
+                W if d == "response" else I,
+                n_ptr,
+                f"{where} no longer declares the discriminator `{od['propertyName']}`",
+                "generated clients lose the dispatch on it and must guess the variant"
+                if d == "response"
+                else "",
+                d,
+                o_ptr,
+            )
+        ]
     if od["propertyName"] != nd["propertyName"]:
-        return [Change(f"{d}-discriminator-property-changed", B, n_ptr, f"{where} discriminator changed from `{od['propertyName']}` to `{nd['propertyName']}`", "keep the old discriminator property", d, o_ptr)]
+        return [
+            Change(
+                f"{d}-discriminator-property-changed",
+                B,
+                n_ptr,
+                f"{where} discriminator changed from `{od['propertyName']}` to `{nd['propertyName']}`",
+                "keep the old discriminator property",
+                d,
+                o_ptr,
+            )
+        ]
     out = []
     om, nm = od.get("mapping") or {}, nd.get("mapping") or {}
     pair_of = {a.target: b.target for a, b in matched}
@@ -158,23 +303,51 @@ def _discriminators(sd, ou: Union, nu: Union, matched, n_ptr: str, o_ptr: str, d
         want = pair_of.get(mapping_target(str(om[key])))
         got = mapping_target(str(nm[key]))
         if want is not None and want != got:
-            out.append(Change(f"{d}-discriminator-remapped", B, _pointer.join(n_ptr, "discriminator", "mapping", key),
-                              f"{where}: `{nd['propertyName']}` = {json.dumps(key)} now selects `{_pointer.last(got)}` instead of the counterpart of `{_pointer.last(mapping_target(str(om[key])))}`",
-                              "keep each discriminator value mapped to the same variant", d, o_ptr))
+            out.append(
+                Change(
+                    f"{d}-discriminator-remapped",
+                    B,
+                    _pointer.join(n_ptr, "discriminator", "mapping", key),
+                    f"{where}: `{nd['propertyName']}` = {json.dumps(key)} now selects `{_pointer.last(got)}` instead of the counterpart of `{_pointer.last(mapping_target(str(om[key])))}`",
+                    "keep each discriminator value mapped to the same variant",
+                    d,
+                    o_ptr,
+                )
+            )
     for key in sorted(om.keys() - nm.keys()):
         if mapping_target(str(om[key])) in pair_of:  # the variant stayed but its value is gone
-            out.append(Change(f"{d}-discriminator-value-removed", B if d == "request" else I, n_ptr, f"{where}: the discriminator value {json.dumps(key)} is no longer mapped",
-                              "clients sending it are rejected" if d == "request" else "", d, o_ptr))
+            out.append(
+                Change(
+                    f"{d}-discriminator-value-removed",
+                    B if d == "request" else I,
+                    n_ptr,
+                    f"{where}: the discriminator value {json.dumps(key)} is no longer mapped",
+                    "clients sending it are rejected" if d == "request" else "",
+                    d,
+                    o_ptr,
+                )
+            )
     return out
 
 
-def _closest(sd, node: Any, pointer: str, variants: list[Variant], union: Union, tag: Any, d: str, *, old_side: bool):
+def _closest(
+    sd, node: Any, pointer: str, variants: list[Variant], union: Union, tag: Any, d: str, *, old_side: bool
+):
     """The variant that differs least from ``node`` (the single schema on the other side)."""
     scored = []
     for v in variants:
-        changes = sd.compare(node, pointer, v.node, v.target, d) if old_side else sd.compare(v.node, v.target, node, pointer, d)
+        changes = (
+            sd.compare(node, pointer, v.node, v.target, d)
+            if old_side
+            else sd.compare(v.node, v.target, node, pointer, d)
+        )
         tags = _tags(union, v, sd.new if old_side else sd.old, _prop(union) or "type")
-        rank = (sum(c.impact is B for c in changes), sum(c.impact is W for c in changes), len(changes), tag is None or str(tag) not in tags)
+        rank = (
+            sum(c.impact is B for c in changes),
+            sum(c.impact is W for c in changes),
+            len(changes),
+            tag is None or str(tag) not in tags,
+        )
         scored.append((rank, len(scored), v, changes))
     _, _, best, changes = min(scored, key=lambda s: (s[0], s[1]))
     return best, changes
@@ -215,7 +388,11 @@ def _listing(union: Union, variants: list[Variant]) -> list[dict]:
     for v in variants:
         tags = []
         if union.discriminator:
-            tags = [k for k, val in (union.discriminator.get("mapping") or {}).items() if mapping_target(str(val)) == v.target]
+            tags = [
+                k
+                for k, val in (union.discriminator.get("mapping") or {}).items()
+                if mapping_target(str(val)) == v.target
+            ]
         out.append({"schema": v.name, "tag": tags[0] if tags else None, "pointer": v.pointer})
     return out
 

@@ -73,7 +73,9 @@ class _Builder:
 
     def _typed(self, schema: dict, depth: int) -> Any:
         declared = schema.get("type")
-        types = [declared] if isinstance(declared, str) else list(declared) if isinstance(declared, list) else []
+        types = (
+            [declared] if isinstance(declared, str) else list(declared) if isinstance(declared, list) else []
+        )
         if not types:
             if "properties" in schema or "required" in schema:
                 types = ["object"]
@@ -137,11 +139,23 @@ class _Builder:
 
     def _number(self, schema: dict, depth: int, integer: bool = False) -> float | int:
         low = schema.get("minimum")
-        if isinstance(schema.get("exclusiveMinimum"), (int, float)) and not isinstance(schema.get("exclusiveMinimum"), bool):
-            low = max(low, schema["exclusiveMinimum"] + 1) if low is not None else schema["exclusiveMinimum"] + 1
+        if isinstance(schema.get("exclusiveMinimum"), (int, float)) and not isinstance(
+            schema.get("exclusiveMinimum"), bool
+        ):
+            low = (
+                max(low, schema["exclusiveMinimum"] + 1)
+                if low is not None
+                else schema["exclusiveMinimum"] + 1
+            )
         high = schema.get("maximum")
-        if isinstance(schema.get("exclusiveMaximum"), (int, float)) and not isinstance(schema.get("exclusiveMaximum"), bool):
-            high = min(high, schema["exclusiveMaximum"] - 1) if high is not None else schema["exclusiveMaximum"] - 1
+        if isinstance(schema.get("exclusiveMaximum"), (int, float)) and not isinstance(
+            schema.get("exclusiveMaximum"), bool
+        ):
+            high = (
+                min(high, schema["exclusiveMaximum"] - 1)
+                if high is not None
+                else schema["exclusiveMaximum"] - 1
+            )
         value = 0 if low is None or low <= 0 <= (high if high is not None else 0) else low
         if high is not None and value > high:
             value = high
@@ -205,17 +219,23 @@ def _merge(base: dict, parts: list[Any]) -> Any:
 def _from_pattern(pattern: str, low: int, high: int | None) -> str | None:
     """The smallest string hypothesis finds for ``pattern`` (search semantics, as JSON Schema's) within
     the length bounds; deterministic (derandomized, no example database). None when it finds none."""
-    from hypothesis import HealthCheck, Phase, find, settings  # noqa: PLC0415 - only for patterns
-    from hypothesis import strategies as st  # noqa: PLC0415
-    from hypothesis.errors import HypothesisException  # noqa: PLC0415
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis import strategies as st
+    from hypothesis.errors import HypothesisException
 
     try:
         strategy = st.from_regex(pattern)
         return find(
             strategy,
             lambda text: len(text) >= low and (high is None or len(text) <= high),
-            settings=settings(max_examples=100, derandomize=True, database=None, deadline=None,
-                              phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck)),
+            settings=settings(
+                max_examples=100,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                phases=[Phase.generate, Phase.shrink],
+                suppress_health_check=list(HealthCheck),
+            ),
         )
     except (HypothesisException, re.error, ValueError):
         return None

@@ -59,10 +59,10 @@ def _operation_part(rest: list[str], parameter_names: list[Any] = ()) -> tuple[l
         name = parameter_names[index] if 0 <= index < len(parameter_names) else None
         words.append(f"parameter `{name}`" if isinstance(name, str) else f"parameter #{rest[1]}")
         i = 2
-    if rest[i:i + 1] == ["content"] and len(rest) > i + 1:
+    if rest[i : i + 1] == ["content"] and len(rest) > i + 1:
         words.append(rest[i + 1])
         i += 2
-    if rest[i:i + 1] == ["schema"]:
+    if rest[i : i + 1] == ["schema"]:
         i += 1
     return words, rest[i:]
 

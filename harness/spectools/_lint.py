@@ -32,7 +32,11 @@ class LintReport:
         return self.count("error") > 0
 
 
-def lint_report(spec: Spec | dict | str | Path, suppressions: Suppressions | str | Path | list | dict | None = None, rules: Iterable[str] | None = None) -> LintReport:
+def lint_report(
+    spec: Spec | dict | str | Path,
+    suppressions: Suppressions | str | Path | list | dict | None = None,
+    rules: Iterable[str] | None = None,
+) -> LintReport:
     spec = load_spec(spec)
     accepted = load_suppressions(suppressions)
     wanted = _wanted(rules)
@@ -48,7 +52,11 @@ def lint_report(spec: Spec | dict | str | Path, suppressions: Suppressions | str
     return LintReport(spec, split.kept, split.suppressed, unused, ctx.stats)
 
 
-def lint(spec: Spec | dict | str | Path, suppressions: Suppressions | str | Path | list | dict | None = None, rules: Iterable[str] | None = None) -> list[Finding]:
+def lint(
+    spec: Spec | dict | str | Path,
+    suppressions: Suppressions | str | Path | list | dict | None = None,
+    rules: Iterable[str] | None = None,
+) -> list[Finding]:
     """Findings not suppressed, most severe first."""
     return lint_report(spec, suppressions, rules).findings
 
@@ -59,5 +67,10 @@ def _wanted(rules: Iterable[str] | None) -> set[str]:
     wanted = set(rules)
     unknown = wanted - set(RULES)
     if unknown:
-        raise UsageError(f"unknown lint rule {sorted(unknown)[0]!r}", value=sorted(unknown), allowed=", ".join(sorted(RULES)), fix="use one of the listed rule ids")
+        raise UsageError(
+            f"unknown lint rule {sorted(unknown)[0]!r}",
+            value=sorted(unknown),
+            allowed=", ".join(sorted(RULES)),
+            fix="use one of the listed rule ids",
+        )
     return wanted

@@ -26,7 +26,7 @@ class OverlapFinder:
         self.doc = json_schema_document(spec)
         try:
             self.registry = jsonschema_rs.Registry([(BASE, self.doc)], draft=jsonschema_rs.Draft202012)
-        except Exception:  # noqa: BLE001 - a document jsonschema-rs cannot index: no overlap check, counted
+        except Exception:
             self.registry = None
         self._canonical: dict[str, Any] = {}
         self._validators: dict[str, Any] = {}
@@ -49,9 +49,12 @@ class OverlapFinder:
             if both.satisfiability() == jsonschema_rs.canonical.Satisfiability.NO:
                 return NOTHING
             candidates = [both.to_json_schema()]
-        except Exception:  # noqa: BLE001 - an operand the canonical form cannot combine: fall back below
+        except Exception:
             candidates = []
-        candidates += [ca.to_json_schema(), cb.to_json_schema()]  # the narrower side may be the one that fits both
+        candidates += [
+            ca.to_json_schema(),
+            cb.to_json_schema(),
+        ]  # the narrower side may be the one that fits both
         for schema in candidates:
             try:
                 instance = simplest(schema)
@@ -67,8 +70,10 @@ class OverlapFinder:
     def _canon(self, pointer: str) -> Any:
         if pointer not in self._canonical:
             try:
-                self._canonical[pointer] = jsonschema_rs.canonicalize(_ref(pointer), registry=self.registry, draft=jsonschema_rs.Draft202012)
-            except Exception:  # noqa: BLE001 - dangling refs, invalid schemas: the ref rules report those
+                self._canonical[pointer] = jsonschema_rs.canonicalize(
+                    _ref(pointer), registry=self.registry, draft=jsonschema_rs.Draft202012
+                )
+            except Exception:
                 self.unreadable += 1
                 self._canonical[pointer] = None
         return self._canonical[pointer]
@@ -77,14 +82,16 @@ class OverlapFinder:
         if pointer not in self._validators:
             try:
                 self._validators[pointer] = jsonschema_rs.validator_for(_ref(pointer), registry=self.registry)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 self._validators[pointer] = None
         validator = self._validators[pointer]
         return validator is not None and validator.is_valid(instance)
 
     def _requiring(self, prop: str) -> Any:
         if prop not in self._required:
-            self._required[prop] = jsonschema_rs.canonicalize({"required": [prop]}, draft=jsonschema_rs.Draft202012)
+            self._required[prop] = jsonschema_rs.canonicalize(
+                {"required": [prop]}, draft=jsonschema_rs.Draft202012
+            )
         return self._required[prop]
 
 

@@ -26,7 +26,9 @@ def lint_json(report: LintReport) -> str:
         },
         "findings": [f.to_dict() for f in report.findings],
         "suppressed": [{**f.to_dict(), "reason": s.reason} for f, s in report.suppressed],
-        "unused_suppressions": [{"pointer": s.pointer, "rule": s.rule, "reason": s.reason} for s in report.unused],
+        "unused_suppressions": [
+            {"pointer": s.pointer, "rule": s.rule, "reason": s.reason} for s in report.unused
+        ],
     }
     return _dump(data)
 
@@ -38,7 +40,10 @@ def lint_text(report: LintReport, show_all: bool = False) -> str:
         f"{_n(report.count('info'), 'info finding')}, {len(report.suppressed)} suppressed"
     )
     blocks.append(summary)
-    blocks += [f"unused suppression (matches nothing; delete it): {s.pointer} {s.rule or ''}".rstrip() for s in report.unused]
+    blocks += [
+        f"unused suppression (matches nothing; delete it): {s.pointer} {s.rule or ''}".rstrip()
+        for s in report.unused
+    ]
     return "\n\n".join(blocks)
 
 
@@ -47,10 +52,17 @@ def changes_json(old: str, new: str, split: Partition) -> str:
     data = {
         "old": old,
         "new": new,
-        "summary": {"breaking": counts["breaking"], "warning": counts["warning"], "info": counts["info"], "suppressed": len(split.suppressed)},
+        "summary": {
+            "breaking": counts["breaking"],
+            "warning": counts["warning"],
+            "info": counts["info"],
+            "suppressed": len(split.suppressed),
+        },
         "changes": [c.to_dict() for c in split.kept],
         "suppressed": [{**c.to_dict(), "reason": s.reason} for c, s in split.suppressed],
-        "unused_suppressions": [{"pointer": s.pointer, "rule": s.rule, "reason": s.reason} for s in split.unused],
+        "unused_suppressions": [
+            {"pointer": s.pointer, "rule": s.rule, "reason": s.reason} for s in split.unused
+        ],
     }
     return _dump(data)
 
@@ -58,8 +70,13 @@ def changes_json(old: str, new: str, split: Partition) -> str:
 def changes_text(old: str, new: str, split: Partition, show_all: bool = False) -> str:
     blocks = _grouped(split.kept, show_all, lambda c: c.impact.value, _change_text)
     counts = Counter(c.impact.value for c in split.kept)
-    blocks.append(f"{old} → {new}: {_n(counts['breaking'], 'breaking change')}, {_n(counts['warning'], 'warning')}, {_n(counts['info'], 'info change')}, {len(split.suppressed)} suppressed")
-    blocks += [f"unused suppression (matches nothing; delete it): {s.pointer} {s.rule or ''}".rstrip() for s in split.unused]
+    blocks.append(
+        f"{old} → {new}: {_n(counts['breaking'], 'breaking change')}, {_n(counts['warning'], 'warning')}, {_n(counts['info'], 'info change')}, {len(split.suppressed)} suppressed"
+    )
+    blocks += [
+        f"unused suppression (matches nothing; delete it): {s.pointer} {s.rule or ''}".rstrip()
+        for s in split.unused
+    ]
     return "\n\n".join(blocks)
 
 
@@ -70,7 +87,11 @@ def _grouped(items: list, show_all: bool, level, render) -> list[str]:
     hidden: Counter = Counter()
     for item in items:
         lvl = level(item)
-        if show_all or lvl in ("error", "breaking") or (lvl == "warning" and shown[item.rule] < SHOWN_PER_RULE):
+        if (
+            show_all
+            or lvl in ("error", "breaking")
+            or (lvl == "warning" and shown[item.rule] < SHOWN_PER_RULE)
+        ):
             shown[item.rule] += 1
             blocks.append(render(item))
         else:
@@ -98,7 +119,9 @@ def _change_text(c: Change) -> str:
         lines.append(f"  was: {c.old_pointer}")
     if c.operations:
         ops = sorted(c.operations)
-        lines.append("  affects: " + ", ".join(ops[:6]) + (f" and {len(ops) - 6} more" if len(ops) > 6 else ""))
+        lines.append(
+            "  affects: " + ", ".join(ops[:6]) + (f" and {len(ops) - 6} more" if len(ops) > 6 else "")
+        )
     if c.hint:
         lines.append(f"  fix: {c.hint}")
     return "\n".join(lines)

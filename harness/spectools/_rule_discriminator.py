@@ -10,7 +10,15 @@ from . import _pointer
 from ._model import Finding
 from ._refs import MISSING
 from ._rules import family, finding
-from ._unions import Variant, allowed_values, is_object_schema, is_union, mapping_target, object_view, union_at
+from ._unions import (
+    Variant,
+    allowed_values,
+    is_object_schema,
+    is_union,
+    mapping_target,
+    object_view,
+    union_at,
+)
 
 
 @family(
@@ -37,7 +45,12 @@ def check_discriminators(ctx) -> Iterator[Finding]:
 def _check_one(ctx, pointer: str, node: dict, disc) -> Iterator[Finding]:
     at = pointer + "/discriminator"
     if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
-        yield finding("discriminator-property-missing", at, "discriminator without a `propertyName`", "set `discriminator.propertyName` to the property that tells the variants apart")
+        yield finding(
+            "discriminator-property-missing",
+            at,
+            "discriminator without a `propertyName`",
+            "set `discriminator.propertyName` to the property that tells the variants apart",
+        )
         return
     prop = disc["propertyName"]
     mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
@@ -63,34 +76,76 @@ def _check_one(ctx, pointer: str, node: dict, disc) -> Iterator[Finding]:
             continue
         where = f"variant of the union at {pointer}"
         if not is_object_schema(v.node, ctx.resolver, v.target):
-            yield finding("discriminator-property-missing", v.target, f"`{v.name}` is not an object, so it cannot carry the discriminator `{prop}` ({where})", "make every variant of a discriminated union an object schema, or drop the discriminator", evidence=(where,))
+            yield finding(
+                "discriminator-property-missing",
+                v.target,
+                f"`{v.name}` is not an object, so it cannot carry the discriminator `{prop}` ({where})",
+                "make every variant of a discriminated union an object schema, or drop the discriminator",
+                evidence=(where,),
+            )
             continue
         view = object_view(v.node, v.target, ctx.resolver)
         if prop not in view.properties:
-            yield finding("discriminator-property-missing", v.target, f"`{v.name}` has no property `{prop}`, the discriminator of the union at {pointer}", f"add `{prop}` to `{v.name}` with the value that selects it (`const`), and list it in `required`", evidence=(where,))
+            yield finding(
+                "discriminator-property-missing",
+                v.target,
+                f"`{v.name}` has no property `{prop}`, the discriminator of the union at {pointer}",
+                f"add `{prop}` to `{v.name}` with the value that selects it (`const`), and list it in `required`",
+                evidence=(where,),
+            )
             continue
         prop_schema, prop_ptr = view.properties[prop]
         if prop not in view.required:
-            yield finding("discriminator-property-not-required", prop_ptr, f"`{v.name}` does not require `{prop}`, the discriminator of the union at {pointer}; a payload without it cannot be dispatched", f"add `{prop}` to `required` in `{v.name}` (with pydantic: a Literal field without a default)", evidence=(where,))
+            yield finding(
+                "discriminator-property-not-required",
+                prop_ptr,
+                f"`{v.name}` does not require `{prop}`, the discriminator of the union at {pointer}; a payload without it cannot be dispatched",
+                f"add `{prop}` to `required` in `{v.name}` (with pydantic: a Literal field without a default)",
+                evidence=(where,),
+            )
         allowed = allowed_values(prop_schema, prop_ptr, ctx.resolver)
         values = [str(a) for a in allowed] if allowed is not None else None
         keys = [k for k, val in mapping.items() if mapping_target(str(val)) == v.target]
         if values is None or (len(values) > 1 and set(values) != set(keys)):
             accepts = "any value" if values is None else f"{len(values)} values ({', '.join(values[:5])})"
-            routed = f"the mapping routes {', '.join(keys)} here" if keys else "the mapping routes nothing here"
-            yield finding("discriminator-value-not-fixed", prop_ptr, f"`{v.name}`.`{prop}` accepts {accepts} but {routed}, so the discriminator does not pin this variant", f"fix `{prop}` with `const: {json.dumps(keys[0]) if keys else '<value>'}`, or list exactly the mapped values in its enum", evidence=(where,))
+            routed = (
+                f"the mapping routes {', '.join(keys)} here" if keys else "the mapping routes nothing here"
+            )
+            yield finding(
+                "discriminator-value-not-fixed",
+                prop_ptr,
+                f"`{v.name}`.`{prop}` accepts {accepts} but {routed}, so the discriminator does not pin this variant",
+                f"fix `{prop}` with `const: {json.dumps(keys[0]) if keys else '<value>'}`, or list exactly the mapped values in its enum",
+                evidence=(where,),
+            )
         for key in keys:
             if values is not None and key not in values:
-                yield finding("discriminator-mapping-mismatch", _pointer.join(at, "mapping", key), f"mapping `{key}` → `{v.name}`, but `{v.name}` only allows `{prop}` = {', '.join(json.dumps(x) for x in allowed[:5])}", f"make the mapping key one of those values, or add {json.dumps(key)} to the variant's `{prop}`", evidence=(f"{v.name}.{prop} at {prop_ptr}",))
+                yield finding(
+                    "discriminator-mapping-mismatch",
+                    _pointer.join(at, "mapping", key),
+                    f"mapping `{key}` → `{v.name}`, but `{v.name}` only allows `{prop}` = {', '.join(json.dumps(x) for x in allowed[:5])}",
+                    f"make the mapping key one of those values, or add {json.dumps(key)} to the variant's `{prop}`",
+                    evidence=(f"{v.name}.{prop} at {prop_ptr}",),
+                )
         implicit = _pointer.component_name(v.target) if v.target.startswith("/components/schemas/") else None
         if not keys and values and implicit not in values:
-            fallback = f"tools fall back to the schema name {json.dumps(implicit)}" if implicit else "an inline variant has no implicit value"
-            shown = json.dumps(values[0]) if len(values) == 1 else "any of " + ", ".join(json.dumps(x) for x in values[:5])
+            fallback = (
+                f"tools fall back to the schema name {json.dumps(implicit)}"
+                if implicit
+                else "an inline variant has no implicit value"
+            )
+            shown = (
+                json.dumps(values[0])
+                if len(values) == 1
+                else "any of " + ", ".join(json.dumps(x) for x in values[:5])
+            )
             yield finding(
                 "discriminator-mapping-missing-variant",
                 v.pointer,
                 f"`{v.name}` fixes `{prop}` to {shown} but the discriminator mapping has no entry for it; {fallback}, so such payloads do not select it",
-                f"add `{values[0]}: '#{v.target}'` to the discriminator mapping" if implicit or v.ref else "move the variant to components and add it to the mapping",
+                f"add `{values[0]}: '#{v.target}'` to the discriminator mapping"
+                if implicit or v.ref
+                else "move the variant to components and add it to the mapping",
                 evidence=(where,),
             )
         for tag in keys or values or ([implicit] if implicit else []):
@@ -100,7 +155,13 @@ def _check_one(ctx, pointer: str, node: dict, disc) -> Iterator[Finding]:
         distinct = {v.target for v in owners}
         if len(distinct) >= 2:
             names = " and ".join(f"`{v.name}`" for v in owners)
-            yield finding("discriminator-value-duplicate", at, f"{names} both answer to `{prop}` = {json.dumps(tag)}", "give each variant its own value, or merge the variants", evidence=tuple(f"{v.name} at {v.target}" for v in owners))
+            yield finding(
+                "discriminator-value-duplicate",
+                at,
+                f"{names} both answer to `{prop}` = {json.dumps(tag)}",
+                "give each variant its own value, or merge the variants",
+                evidence=tuple(f"{v.name} at {v.target}" for v in owners),
+            )
 
 
 def _variants(ctx, pointer: str, node: dict, mapping: dict) -> list[Variant]:

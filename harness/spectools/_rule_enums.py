@@ -20,4 +20,6 @@ def check_enums(ctx) -> Iterator[Finding]:
                 if ctx.spec.is_30
                 else f"write `const: {value}` if the value is fixed on purpose (e.g. a discriminator value), or add the missing members"
             )
-            yield finding("enum-single-member", pointer + "/enum", f"enum with the single member {value}", hint)
+            yield finding(
+                "enum-single-member", pointer + "/enum", f"enum with the single member {value}", hint
+            )

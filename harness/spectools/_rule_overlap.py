@@ -27,7 +27,7 @@ def check_overlap(ctx) -> Iterator[Finding]:
         objects = {v.target for v in variants if is_object_schema(v.node, ctx.resolver, v.target)}
         pairs = []
         for i, a in enumerate(variants):
-            for b in variants[i + 1:]:
+            for b in variants[i + 1 :]:
                 # under anyOf, overlapping scalars (integer/number) are harmless; objects make SDKs pick the wrong class
                 if not union.strict and not (a.target in objects and b.target in objects):
                     continue
@@ -70,8 +70,10 @@ def _hint(ctx, union: Union, pairs) -> str:
         return f"make `{tag}` required and fixed to a distinct value in every variant"
     involved = {v.target: v for pair in pairs for v in pair[:2]}.values()
     if not any(is_object_schema(v.node, ctx.resolver, v.target) for v in involved):
-        return ("these variants are not objects, so no tag can tell them apart: merge the overlapping variants into one schema, "
-                "make their values disjoint, or use anyOf if a value may match several")
+        return (
+            "these variants are not objects, so no tag can tell them apart: merge the overlapping variants into one schema, "
+            "make their values disjoint, or use anyOf if a value may match several"
+        )
     optional_tags = set.intersection(*(_fixed_not_required(ctx, v) for v in involved)) if involved else set()
     if optional_tags:
         prop = "type" if "type" in optional_tags else sorted(optional_tags)[0]
@@ -81,7 +83,11 @@ def _hint(ctx, union: Union, pairs) -> str:
 
 def _fixed_not_required(ctx, v: Variant) -> set[str]:
     view = object_view(v.node, v.target, ctx.resolver)
-    return {name for name, (schema, ptr) in view.properties.items() if name not in view.required and fixed_value(schema, ptr, ctx.resolver) is not NO_VALUE}
+    return {
+        name
+        for name, (schema, ptr) in view.properties.items()
+        if name not in view.required and fixed_value(schema, ptr, ctx.resolver) is not NO_VALUE
+    }
 
 
 def _short(instance: object) -> str:

@@ -65,7 +65,10 @@ def _cycles(ctx) -> Iterator[Finding]:
             f"$ref cycle: {loop}; each node only refers to the next, so none of them resolves to a schema",
             "give one of these schemas content of its own (a type, properties, a union) instead of a bare $ref, "
             "or point it at the schema it was meant to alias",
-            evidence=tuple(f"`{p}` is `$ref: #{p_next}`" for p, p_next in zip(cycle, [*cycle[1:], cycle[0]])),
+            evidence=tuple(
+                f"`{p}` is `$ref: #{p_next}`"
+                for p, p_next in zip(cycle, [*cycle[1:], cycle[0]], strict=False)
+            ),
         )
 
 
@@ -78,7 +81,7 @@ def _cycle_from(ctx, site: str, ref: str) -> list[str] | None:
         if target is None:
             return None
         if target in chain:
-            return chain[chain.index(target):] if chain[0] == target else None
+            return chain[chain.index(target) :] if chain[0] == target else None
         node = ctx.resolver.lookup(target)
         if not isinstance(node, dict) or not isinstance(node.get("$ref"), str):
             return None

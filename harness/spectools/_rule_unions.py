@@ -55,7 +55,9 @@ def check_duplicates(ctx) -> Iterator[Finding]:
                 continue
             reported.add(key)
             yield _duplicate(union, same)
-        distinct = [group[0] for group in groups.values() if group[0].ref is not None and not group[0].is_null]
+        distinct = [
+            group[0] for group in groups.values() if group[0].ref is not None and not group[0].is_null
+        ]
         by_shape: dict[str, list[Variant]] = {}
         for variant in distinct:
             by_shape.setdefault(fingerprint(variant.node), []).append(variant)
@@ -83,7 +85,8 @@ def _duplicate(union: Union, same: list[Variant]) -> Finding:
         "union-duplicate-variant",
         union.pointer,
         f"`{first.name}` appears {len(same)} times in this {union.kind} {how}; SDK generators emit duplicate declarations and name clashes",
-        "remove the extra occurrence" + (": the nested union already contains this variant" if nested else ""),
+        "remove the extra occurrence"
+        + (": the nested union already contains this variant" if nested else ""),
         evidence=tuple(evidence),
     )
 
@@ -119,5 +122,5 @@ def _tag_candidate(ctx, variants: list[Variant]) -> tuple[str, dict[str, object]
     for prop in sorted(common, key=lambda p: (p != "type", p)):
         values = [json.dumps(f[prop], sort_keys=True) for f in fixed]
         if len(set(values)) == len(values):
-            return prop, {v.name: f[prop] for v, f in zip(variants, fixed)}
+            return prop, {v.name: f[prop] for v, f in zip(variants, fixed, strict=False)}
     return None

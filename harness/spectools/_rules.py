@@ -13,7 +13,7 @@ from harness.core.registry import checks
 
 from ._model import Finding
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 - initials, so rule tables read as columns
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,38 @@ RULES: dict[str, Rule] = {
         Rule("ref-cycle", E, "$refs that only point at each other (A → B → A): the schema never resolves"),
         Rule("ref-external", I, "a $ref points outside the document; these tools do not follow it"),
         Rule("union-no-discriminator", W, "a union with several object variants and no discriminator"),
-        Rule("union-duplicate-variant", E, "the same schema appears twice in a union once nested unions are flattened"),
-        Rule("union-equivalent-variants", W, "two differently named variants of a union have the same structure"),
+        Rule(
+            "union-duplicate-variant",
+            E,
+            "the same schema appears twice in a union once nested unions are flattened",
+        ),
+        Rule(
+            "union-equivalent-variants",
+            W,
+            "two differently named variants of a union have the same structure",
+        ),
         Rule("union-overlap", E, "an instance built from one variant also validates under another"),
         Rule("discriminator-property-missing", E, "a union variant lacks the discriminator property"),
-        Rule("discriminator-property-not-required", W, "a union variant does not require the discriminator property"),
-        Rule("discriminator-value-not-fixed", W, "a union variant does not fix the discriminator property to one value"),
-        Rule("discriminator-mapping-outside-union", E, "a discriminator mapping entry points at a schema that is not a variant"),
-        Rule("discriminator-mapping-missing-variant", E, "a union variant cannot be reached through the discriminator mapping"),
+        Rule(
+            "discriminator-property-not-required",
+            W,
+            "a union variant does not require the discriminator property",
+        ),
+        Rule(
+            "discriminator-value-not-fixed",
+            W,
+            "a union variant does not fix the discriminator property to one value",
+        ),
+        Rule(
+            "discriminator-mapping-outside-union",
+            E,
+            "a discriminator mapping entry points at a schema that is not a variant",
+        ),
+        Rule(
+            "discriminator-mapping-missing-variant",
+            E,
+            "a union variant cannot be reached through the discriminator mapping",
+        ),
         Rule("discriminator-mapping-mismatch", E, "a mapping key differs from the value its variant fixes"),
         Rule("discriminator-value-duplicate", E, "two union variants share one discriminator value"),
         Rule("enum-single-member", I, "an enum with a single member"),
@@ -60,7 +84,16 @@ def family(*rule_ids: str) -> Callable[[FamilyFunc], FamilyFunc]:
     return decorate
 
 
-def finding(rule_id: str, pointer: str, message: str, hint: str, *, evidence: tuple[str, ...] = (), example: Any = None, severity: Severity | None = None) -> Finding:
+def finding(
+    rule_id: str,
+    pointer: str,
+    message: str,
+    hint: str,
+    *,
+    evidence: tuple[str, ...] = (),
+    example: Any = None,
+    severity: Severity | None = None,
+) -> Finding:
     return Finding(rule_id, severity or RULES[rule_id].severity, pointer, message, hint, evidence, example)
 
 
@@ -68,7 +101,11 @@ def _as_check(rule: Rule) -> Callable[[Any, Any], None]:
     def check(ctx: Any, spec: Any) -> None:
         from ._lint import lint  # late: _lint imports the families, which import this module
 
-        found = [f for f in lint(spec, suppressions=getattr(ctx, "suppressions", None), rules=[rule.id]) if f.severity is not Severity.INFO]
+        found = [
+            f
+            for f in lint(spec, suppressions=getattr(ctx, "suppressions", None), rules=[rule.id])
+            if f.severity is not Severity.INFO
+        ]
         if found:
             worst = min(found, key=Finding.sort_key)
             raise CheckFailure(

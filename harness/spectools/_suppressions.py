@@ -75,11 +75,21 @@ def load_suppressions(source: Suppressions | str | Path | list | dict | None) ->
         return _parse(source, "<data>")
     path = Path(source)
     if not path.is_file():
-        raise UsageError(f"suppressions file not found: {path}", value=str(path), allowed=SHAPE, fix="check the path, or drop --suppressions")
+        raise UsageError(
+            f"suppressions file not found: {path}",
+            value=str(path),
+            allowed=SHAPE,
+            fix="check the path, or drop --suppressions",
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise UsageError(f"suppressions file {path} is not valid YAML: {error}", value=str(path), allowed=SHAPE, fix="fix the YAML syntax") from None
+        raise UsageError(
+            f"suppressions file {path} is not valid YAML: {error}",
+            value=str(path),
+            allowed=SHAPE,
+            fix="fix the YAML syntax",
+        ) from None
     return _parse(data, str(path))
 
 
@@ -88,22 +98,50 @@ def _parse(data: Any, name: str) -> Suppressions:
         return Suppressions(source=name)
     if isinstance(data, dict) and "suppressions" not in data:
         keys = ", ".join(str(k) for k in list(data)[:6])
-        raise UsageError(f"{name} is not a suppressions file: it has no top-level `suppressions:` key (its keys: {keys})", value=name, allowed=SHAPE,
-                         fix="pass the reviewed suppressions file, or put the entries under a top-level `suppressions:` key")
+        raise UsageError(
+            f"{name} is not a suppressions file: it has no top-level `suppressions:` key (its keys: {keys})",
+            value=name,
+            allowed=SHAPE,
+            fix="pass the reviewed suppressions file, or put the entries under a top-level `suppressions:` key",
+        )
     entries = data.get("suppressions") if isinstance(data, dict) else data
     if entries is None:
         return Suppressions(source=name)  # `suppressions:` with nothing under it yet
     if not isinstance(entries, list):
-        raise UsageError(f"{name}: expected a list of suppressions, found {kind_of(entries)}", value=entries, allowed=SHAPE, fix="put the entries under a top-level `suppressions:` key")
+        raise UsageError(
+            f"{name}: expected a list of suppressions, found {kind_of(entries)}",
+            value=entries,
+            allowed=SHAPE,
+            fix="put the entries under a top-level `suppressions:` key",
+        )
     out = []
     for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("pointer"), str) or not entry["pointer"].startswith(("/", "*")):
-            raise UsageError(f"{name}: suppression #{i + 1} has no JSON pointer", value=entry, allowed=SHAPE, fix="give each entry a `pointer:` such as /components/schemas/Foo (use `*` to match several)")
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("pointer"), str)
+            or not entry["pointer"].startswith(("/", "*"))
+        ):
+            raise UsageError(
+                f"{name}: suppression #{i + 1} has no JSON pointer",
+                value=entry,
+                allowed=SHAPE,
+                fix="give each entry a `pointer:` such as /components/schemas/Foo (use `*` to match several)",
+            )
         reason = entry.get("reason")
         if not isinstance(reason, str) or not reason.strip():
-            raise UsageError(f"{name}: suppression #{i + 1} ({entry['pointer']}) has no reason", value=entry, allowed=SHAPE, fix="add `reason:` saying why the finding is accepted; the file is reviewed like code")
+            raise UsageError(
+                f"{name}: suppression #{i + 1} ({entry['pointer']}) has no reason",
+                value=entry,
+                allowed=SHAPE,
+                fix="add `reason:` saying why the finding is accepted; the file is reviewed like code",
+            )
         rule = entry.get("rule")
         if rule is not None and not isinstance(rule, str):
-            raise UsageError(f"{name}: suppression #{i + 1} has a non-text rule", value=rule, allowed="a rule id such as union-overlap", fix="write the rule id as text")
+            raise UsageError(
+                f"{name}: suppression #{i + 1} has a non-text rule",
+                value=rule,
+                allowed="a rule id such as union-overlap",
+                fix="write the rule id as text",
+            )
         out.append(Suppression(entry["pointer"], reason.strip(), rule))
     return Suppressions(out, name)

@@ -13,8 +13,24 @@ from ._refs import Resolver
 UNION_KEYS = ("oneOf", "anyOf")
 # Keywords that say nothing about which instances a schema accepts
 ANNOTATIONS = frozenset(
-    {"title", "description", "examples", "example", "default", "deprecated", "readOnly", "writeOnly", "$comment",
-     "externalDocs", "xml", "discriminator", "nullable", "$schema", "$id", "x-stainless-naming"}
+    {
+        "title",
+        "description",
+        "examples",
+        "example",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$comment",
+        "externalDocs",
+        "xml",
+        "discriminator",
+        "nullable",
+        "$schema",
+        "$id",
+        "x-stainless-naming",
+    }
 )
 _PURE_UNION_KEYS = ANNOTATIONS | {"oneOf", "anyOf", "type"}
 
@@ -96,7 +112,15 @@ def union_at(node: Any, pointer: str, resolver: Resolver) -> Union | None:
     return union
 
 
-def _collect(union: Union, node: dict, pointer: str, resolver: Resolver, via: tuple[str, ...], seen: set[str], sources: dict) -> None:
+def _collect(
+    union: Union,
+    node: dict,
+    pointer: str,
+    resolver: Resolver,
+    via: tuple[str, ...],
+    seen: set[str],
+    sources: dict,
+) -> None:
     sources[pointer] = _discriminator(node)
     for key in UNION_KEYS:
         children = node.get(key)
@@ -113,7 +137,9 @@ def _collect(union: Union, node: dict, pointer: str, resolver: Resolver, via: tu
                 union.nested = True
                 _collect(union, target, target_ptr, resolver, via + (pointer,), seen | {target_ptr}, sources)
                 continue
-            union.variants.append(Variant(child_ptr, target, target_ptr if target is not None else child_ptr, ref, via, pointer))
+            union.variants.append(
+                Variant(child_ptr, target, target_ptr if target is not None else child_ptr, ref, via, pointer)
+            )
 
 
 def _discriminator(node: dict) -> dict | None:
@@ -190,7 +216,9 @@ def allowed_values(schema: Any, pointer: str, resolver: Resolver) -> list | None
     if isinstance(node.get("enum"), list):
         return list(node["enum"])
     branches = node.get("anyOf") or node.get("oneOf")
-    if isinstance(branches, list) and branches:  # `anyOf: [{enum: [a]}, {enum: [b]}]`, as pydantic writes Literal["a"] | Literal["b"]
+    if (
+        isinstance(branches, list) and branches
+    ):  # `anyOf: [{enum: [a]}, {enum: [b]}]`, as pydantic writes Literal["a"] | Literal["b"]
         values: list = []
         for i, branch in enumerate(branches):
             listed = allowed_values(branch, _pointer.join(pointer, "anyOf", i), resolver)

@@ -10,7 +10,19 @@ from . import _pointer
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 
 # JSON Schema keywords whose value is a schema, a list of schemas, or a map of schemas
-_ONE = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_ONE = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "additionalItems",
+)
 _MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 
@@ -18,7 +30,20 @@ _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSch
 DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum", "x-examples"})
 
 
-_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas", "responses", "parameters", "headers", "examples"})
+_NAMED = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "schemas",
+        "responses",
+        "parameters",
+        "headers",
+        "examples",
+    }
+)
 
 
 def is_data(key: str, value: Any, parent_key: str | None) -> bool:
@@ -28,9 +53,7 @@ def is_data(key: str, value: Any, parent_key: str | None) -> bool:
         return False  # a property, component or status *named* like a keyword
     if key == "default" and parent_key == "responses":
         return False
-    if key == "examples" and isinstance(value, dict):
-        return False
-    return True
+    return not (key == "examples" and isinstance(value, dict))
 
 
 def subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
@@ -47,11 +70,12 @@ def subschemas(schema: Any, pointer: str) -> Iterator[tuple[str, Any]]:
             for i, child in enumerate(children):
                 if isinstance(child, dict):
                     yield _pointer.join(pointer, key, i), child
-    if key_items := schema.get("items"):
-        if isinstance(key_items, list):  # draft 4 tuple form, seen in OpenAPI 3.0 documents
-            for i, child in enumerate(key_items):
-                if isinstance(child, dict):
-                    yield _pointer.join(pointer, "items", i), child
+    if isinstance(
+        key_items := schema.get("items"), list
+    ):  # draft 4 tuple form, seen in OpenAPI 3.0 documents
+        for i, child in enumerate(key_items):
+            if isinstance(child, dict):
+                yield _pointer.join(pointer, "items", i), child
     for key in _MAP:
         children = schema.get(key)
         if isinstance(children, dict):

@@ -25,8 +25,8 @@ _END = object()
 class _Call:
     status: int
     headers: list[tuple[bytes, bytes]]
-    chunks: "queue.Queue[Any]"
-    disconnect: "asyncio.Event"
+    chunks: queue.Queue[Any]
+    disconnect: asyncio.Event
     loop: asyncio.AbstractEventLoop
     read_timeout: float
 
@@ -99,7 +99,9 @@ class InProcessApp:
     async def _lifespan(self) -> None:
         self._stopped = asyncio.Event()
         try:
-            async with LifespanManager(self._app, startup_timeout=self._startup_timeout, shutdown_timeout=30) as manager:
+            async with LifespanManager(
+                self._app, startup_timeout=self._startup_timeout, shutdown_timeout=30
+            ) as manager:
                 self._wrapped = manager.app
                 self._ready.set()
                 await self._stopped.wait()
@@ -110,11 +112,19 @@ class InProcessApp:
             else:
                 raise
 
-    def call(self, method: str, raw_path: bytes, host: str, port: int | None, scheme: str,
-             headers: list[tuple[bytes, bytes]], body: bytes) -> _Call:
+    def call(
+        self,
+        method: str,
+        raw_path: bytes,
+        host: str,
+        port: int | None,
+        scheme: str,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+    ) -> _Call:
         assert self._loop is not None, "InProcessApp.start() first"
         chunks: queue.Queue[Any] = queue.Queue()
-        started: "queue.Queue[Any]" = queue.Queue()
+        started: queue.Queue[Any] = queue.Queue()
         path, _, query = raw_path.partition(b"?")
         from urllib.parse import unquote
 
@@ -151,8 +161,14 @@ class InProcessApp:
                 nonlocal response_started
                 if message["type"] == "http.response.start":
                     response_started = True
-                    call = _Call(message["status"], list(message.get("headers", [])), chunks, disconnect,
-                                 asyncio.get_running_loop(), self._read_timeout)
+                    call = _Call(
+                        message["status"],
+                        list(message.get("headers", [])),
+                        chunks,
+                        disconnect,
+                        asyncio.get_running_loop(),
+                        self._read_timeout,
+                    )
                     call_box["call"] = call
                     started.put(call)
                 elif message["type"] == "http.response.body":
@@ -166,7 +182,7 @@ class InProcessApp:
 
             try:
                 await self._wrapped(scope, receive, send)
-            except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            except BaseException as error:
                 if not response_started:
                     started.put(error)
                 elif not disconnect.is_set():
@@ -201,8 +217,9 @@ def sync_transport(app: InProcessApp, http: ModuleType) -> Any:
         def handle_request(self, request: Any) -> Any:
             body = request.read()
             url = request.url
-            call = app.call(request.method, url.raw_path, url.host, url.port, url.scheme,
-                            list(request.headers.raw), body)
+            call = app.call(
+                request.method, url.raw_path, url.host, url.port, url.scheme, list(request.headers.raw), body
+            )
             return http.Response(call.status, headers=call.headers, stream=_Stream(call))
 
     return InProcessTransport()

@@ -54,9 +54,12 @@ def observing_transport(inner: Any, http: ModuleType, on_exchange: OnExchange) -
         def handle_request(self, request: Any) -> Any:
             request.read()  # a streamed body (a multipart upload) is kept for the exchange, then sent as is
             response = inner.handle_request(request)
-            return http.Response(response.status_code, headers=response.headers,
-                                 stream=_Tee(response.stream, request, response.status_code, response.headers),
-                                 extensions=response.extensions)
+            return http.Response(
+                response.status_code,
+                headers=response.headers,
+                stream=_Tee(response.stream, request, response.status_code, response.headers),
+                extensions=response.extensions,
+            )
 
         def close(self) -> None:
             inner.close()
@@ -120,10 +123,14 @@ def http_client(stack: RunningStack, on_exchange: OnExchange | None = None, **kw
     if on_exchange is not None:
         transport = observing_transport(transport, httpx, on_exchange)
     kwargs.setdefault("timeout", 120)
-    return httpx.Client(base_url=stack.base_url, transport=transport, trust_env=False, headers=HEADERS, **kwargs)
+    return httpx.Client(
+        base_url=stack.base_url, transport=transport, trust_env=False, headers=HEADERS, **kwargs
+    )
 
 
-def openai_client(stack: RunningStack, on_exchange: OnExchange | None = None, *, base_url: str | None = None) -> Any:
+def openai_client(
+    stack: RunningStack, on_exchange: OnExchange | None = None, *, base_url: str | None = None
+) -> Any:
     """``base_url`` (default: the stack's) is only the URL the client shows and builds requests on; the
     transport still reaches the stack (in library mode: in-process)."""
     import httpx2
@@ -133,5 +140,6 @@ def openai_client(stack: RunningStack, on_exchange: OnExchange | None = None, *,
     if on_exchange is not None:
         transport = observing_transport(transport, httpx2, on_exchange)
     http = httpx2.Client(transport=transport, trust_env=False, timeout=120, headers=HEADERS)
-    return openai.OpenAI(base_url=f"{base_url or stack.base_url}/v1", api_key="harness-no-key", http_client=http,
-                         max_retries=0)
+    return openai.OpenAI(
+        base_url=f"{base_url or stack.base_url}/v1", api_key="harness-no-key", http_client=http, max_retries=0
+    )

@@ -45,7 +45,9 @@ if TYPE_CHECKING:
     from docker.models.containers import Container
 
 SCHEME = "docker:"
-SPEC_FORMS = "docker:<image>[?config=<name-or-path>][&port=N], e.g. docker:router-harness/ogx:1.5.0?config=replay"
+SPEC_FORMS = (
+    "docker:<image>[?config=<name-or-path>][&port=N], e.g. docker:router-harness/ogx:1.5.0?config=replay"
+)
 SPEC_KEYS = ("config", "port")
 IMAGE_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:@-]*$")
 OWN_IMAGE = re.compile(r"^router-harness/(?P<profile>[a-z][a-z0-9-]*):(?P<version>\d[0-9A-Za-z.]*)$")
@@ -313,7 +315,9 @@ class DockerTarget:
 
         profile = self._profile(client)
         # the harness's own images say which app they hold; any other image is taken to serve like OGX's
-        command = IMAGE_APPS.get(profile, IMAGE_APPS["ogx"]).command(f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", port)
+        command = IMAGE_APPS.get(profile, IMAGE_APPS["ogx"]).command(
+            f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", port
+        )
         app_env = dict(PROFILES[profile].server_env) if profile in PROFILES else {}
         self._name = f"router-harness-{SESSION_ID[:8]}-{port}"
         return client.containers.run(
@@ -323,7 +327,12 @@ class DockerTarget:
             network_mode="host",
             init=True,
             user=f"{os.getuid()}:{os.getgid()}",
-            environment={**self.env.variables(), **app_env, "OTEL_SDK_DISABLED": "true", "OGX_PORT": str(port)},
+            environment={
+                **self.env.variables(),
+                **app_env,
+                "OTEL_SDK_DISABLED": "true",
+                "OGX_PORT": str(port),
+            },
             volumes={
                 str(self._config_dir): {"bind": CONFIG_DIR_IN_CONTAINER, "mode": "ro"},
                 # the same path inside, so paths in the config and in reports mean the same file
@@ -391,14 +400,20 @@ class _Docker:
         config = finder.resolve(spec.config or "replay", value)
         if spec.port is not None:
             require_free(spec.port, value)
-        return StackSelection(mode=self.mode, raw=value, config=config, port=spec.port, image=spec.image,
-                              target=self, spec=spec)
+        return StackSelection(
+            mode=self.mode, raw=value, config=config, port=spec.port, image=spec.image, target=self, spec=spec
+        )
 
     def open(self, selection: StackSelection, context: OpenContext) -> DockerTarget:
         assert selection.config is not None and selection.image is not None
         # the image carries its own tiktoken cache (docker_image.py): no profile preparation here
-        return DockerTarget(resolve_image(selection.image), selection.config, context.env, port=selection.port,
-                            health_timeout=context.startup_timeout)
+        return DockerTarget(
+            resolve_image(selection.image),
+            selection.config,
+            context.env,
+            port=selection.port,
+            health_timeout=context.startup_timeout,
+        )
 
 
 TARGET = register(_Docker())

@@ -101,8 +101,7 @@ def _check_can_start() -> None:
         )
     if os.geteuid() != 0:
         raise _no_engine(
-            "no docker engine answers, and starting one needs root (we are uid "
-            f"{os.geteuid()})",
+            f"no docker engine answers, and starting one needs root (we are uid {os.geteuid()})",
             fix="start dockerd (e.g. `sudo dockerd &`) or run the tests as root",
         )
 
@@ -131,7 +130,9 @@ def _ensure_installed() -> None:
         result = subprocess.run(INSTALL_COMMAND, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
         if result.returncode != 0:  # the package lists may be missing or old: update once, then retry
             subprocess.run(("apt-get", "update"), stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
-            result = subprocess.run(INSTALL_COMMAND, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
+            result = subprocess.run(
+                INSTALL_COMMAND, stdout=out, stderr=subprocess.STDOUT, env=env, check=False
+            )
     if result.returncode != 0 or not shutil.which("dockerd"):
         raise _no_engine(
             f"`{' '.join(INSTALL_COMMAND)}` failed (exit {result.returncode}); full log in {log}",

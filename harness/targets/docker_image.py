@@ -111,7 +111,10 @@ def _image_app(name: str, module: str) -> ImageApp:
     return ImageApp(module, (profile.program, *profile.serve))
 
 
-IMAGE_APPS: dict[str, ImageApp] = {"ogx": _image_app("ogx", "ogx"), "llama-stack": _image_app("llama-stack", "llama_stack")}
+IMAGE_APPS: dict[str, ImageApp] = {
+    "ogx": _image_app("ogx", "ogx"),
+    "llama-stack": _image_app("llama-stack", "llama_stack"),
+}
 
 
 # OGX's vector_io provider loads tiktoken's cl100k_base at start-up; offline, tiktoken finds it in
@@ -180,15 +183,21 @@ class ImageRecipe:
         return "".join(line.format(version=self.version) + "\n" for line in PROFILES[self.profile])
 
     def rootfs_key(self) -> str:
-        return _digest({"suite": self.suite, "packages": self.debian_packages, "script": BUILD_SCRIPT_VERSION})
+        return _digest(
+            {"suite": self.suite, "packages": self.debian_packages, "script": BUILD_SCRIPT_VERSION}
+        )
 
     def base_tag(self) -> str:
         return f"{BASE_REPOSITORY}:{self.suite}-{self.rootfs_key()}"
 
     def dockerfile(self) -> str:
         app = IMAGE_APPS[self.profile]
-        return DOCKERFILE.format(base=self.base_tag(), inputs=self.inputs_key(), module=app.module,
-                                 command=json.dumps(app.command("/stack/config.yaml", 8321)))
+        return DOCKERFILE.format(
+            base=self.base_tag(),
+            inputs=self.inputs_key(),
+            module=app.module,
+            command=json.dumps(app.command("/stack/config.yaml", 8321)),
+        )
 
     def inputs_key(self) -> str:
         return _digest(
@@ -311,12 +320,19 @@ def rootfs_tarball(recipe: ImageRecipe) -> Path:
             append=True,
         )
         partial.rename(target)
-        _run_logged([*_privileged(), "rm", "-rf", str(root)], logfile, what="removing the build root", append=True)
+        _run_logged(
+            [*_privileged(), "rm", "-rf", str(root)], logfile, what="removing the build root", append=True
+        )
     return target
 
 
 def _debootstrap_command(recipe: ImageRecipe, root: Path) -> list[str]:
-    command = [*_privileged(), "debootstrap", "--variant=minbase", f"--include={','.join(recipe.debian_packages)}"]
+    command = [
+        *_privileged(),
+        "debootstrap",
+        "--variant=minbase",
+        f"--include={','.join(recipe.debian_packages)}",
+    ]
     if DEBIAN_KEYRING.exists():
         command.append(f"--keyring={DEBIAN_KEYRING}")
     mirror = os.environ.get("ROUTER_HARNESS_DEBIAN_MIRROR", DEBIAN_MIRROR)
@@ -366,7 +382,9 @@ def _ensure_debootstrap() -> None:
     install = [*_privileged(), "apt-get", "install", "-y", "--no-install-recommends", *missing]
     with open(logfile, "w") as out:
         if subprocess.run(install, stdout=out, stderr=subprocess.STDOUT, env=env).returncode != 0:
-            subprocess.run([*_privileged(), "apt-get", "update"], stdout=out, stderr=subprocess.STDOUT, env=env)
+            subprocess.run(
+                [*_privileged(), "apt-get", "update"], stdout=out, stderr=subprocess.STDOUT, env=env
+            )
     _run_logged(install, logfile, what=f"installing {' '.join(missing)}", append=True, env=env)
 
 
@@ -395,7 +413,10 @@ def _import_base(client: docker.DockerClient, recipe: ImageRecipe, tarball: Path
         return
     repository, tag = recipe.base_tag().rsplit(":", 1)
     client.api.import_image_from_file(
-        str(tarball), repository=repository, tag=tag, changes=[f"LABEL {LABEL_PREFIX}base={recipe.rootfs_key()}"]
+        str(tarball),
+        repository=repository,
+        tag=tag,
+        changes=[f"LABEL {LABEL_PREFIX}base={recipe.rootfs_key()}"],
     )
     if not _image_exists(client, recipe.base_tag()):
         raise TargetError(
@@ -488,7 +509,9 @@ def _remove_superseded(client: docker.DockerClient, recipe: ImageRecipe) -> None
     """Images of the same profile and version built from older inputs: never used again."""
     import docker
 
-    filters = {"label": [f"{LABEL_PREFIX}profile={recipe.profile}", f"{LABEL_PREFIX}version={recipe.version}"]}
+    filters = {
+        "label": [f"{LABEL_PREFIX}profile={recipe.profile}", f"{LABEL_PREFIX}version={recipe.version}"]
+    }
     for image in client.images.list(filters=filters):
         if image.labels.get(f"{LABEL_PREFIX}inputs") != recipe.inputs_key():
             with contextlib.suppress(docker.errors.APIError):

@@ -8,8 +8,13 @@ from collections.abc import Callable
 import httpx
 
 
-def wait_healthy(base_url: str, *, deadline_s: float, still_starting: Callable[[], str | None] = lambda: None,
-                 transport: httpx.BaseTransport | None = None) -> str | None:
+def wait_healthy(
+    base_url: str,
+    *,
+    deadline_s: float,
+    still_starting: Callable[[], str | None] = lambda: None,
+    transport: httpx.BaseTransport | None = None,
+) -> str | None:
     """Poll until healthy. Returns None when healthy, or the reason it gave up.
 
     ``still_starting`` returns a reason to stop waiting early (e.g. "the process exited with code 1").

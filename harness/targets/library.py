@@ -22,7 +22,9 @@ BASE_URL = "http://router-under-test"  # never resolved: requests go through the
 
 
 class LibraryTarget:
-    def __init__(self, profile: StackProfile, config: Path, env: AppEnvironment, *, startup_timeout: float = 120) -> None:
+    def __init__(
+        self, profile: StackProfile, config: Path, env: AppEnvironment, *, startup_timeout: float = 120
+    ) -> None:
         self.profile = profile
         self.config = config
         self.env = env
@@ -33,8 +35,12 @@ class LibraryTarget:
 
     def _set_env(self) -> None:
         quiet = {name: value for name, value in self.profile.library_env if name not in os.environ}
-        variables = {**quiet, **self.env.variables(), **self.profile.prepare(self.env.state_dir),
-                     self.profile.config_env: str(self.config)}
+        variables = {
+            **quiet,
+            **self.env.variables(),
+            **self.profile.prepare(self.env.state_dir),
+            self.profile.config_env: str(self.config),
+        }
         for name, value in variables.items():
             self._saved_env[name] = os.environ.get(name)
             os.environ[name] = value
@@ -93,14 +99,24 @@ class _Library:
     def parse(self, value: str, finder: ConfigFinder) -> StackSelection:
         stripped = value.strip()
         prefix, sep, _ = stripped.partition(":")
-        if sep and not Path(stripped).exists() and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", prefix) and len(prefix) > 1:
-            raise bad_value(value, f"unknown form {prefix + ':'!r}",
-                            "use one of the allowed forms, e.g. --stack-config=replay or --stack-config=server:replay")
+        if (
+            sep
+            and not Path(stripped).exists()
+            and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*$", prefix)
+            and len(prefix) > 1
+        ):
+            raise bad_value(
+                value,
+                f"unknown form {prefix + ':'!r}",
+                "use one of the allowed forms, e.g. --stack-config=replay or --stack-config=server:replay",
+            )
         return StackSelection(mode=self.mode, raw=value, config=finder.resolve(stripped, value), target=self)
 
     def open(self, selection: StackSelection, context: OpenContext) -> LibraryTarget:
         assert selection.config is not None
-        return LibraryTarget(context.profile, selection.config, context.env, startup_timeout=context.startup_timeout)
+        return LibraryTarget(
+            context.profile, selection.config, context.env, startup_timeout=context.startup_timeout
+        )
 
 
 TARGET = register(_Library())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import deque
 from pathlib import Path
@@ -16,10 +17,8 @@ class LogTail(logging.Handler):
         self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self._lines.append(self.format(record))
-        except Exception:  # noqa: BLE001 - a log line we cannot format is not worth failing a test
-            pass
 
     def tail(self, n: int = 30) -> str:
         return "\n".join(list(self._lines)[-n:])

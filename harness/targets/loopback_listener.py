@@ -55,14 +55,18 @@ def observing_app(app: Any, observers: list[Observer]) -> Any:
     return observed
 
 
-def _exchange(scope: dict[str, Any], request_body: bytes, status: int, headers: list[Any], body: bytes) -> Exchange:
+def _exchange(
+    scope: dict[str, Any], request_body: bytes, status: int, headers: list[Any], body: bytes
+) -> Exchange:
     host, port = scope.get("server") or ("127.0.0.1", 80)
     query = scope.get("query_string", b"").decode("latin-1")
     url = f"http://{host}:{port}{scope['path']}" + (f"?{query}" if query else "")
     request_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
     response_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers}
-    return Exchange(request=Request(scope["method"], url, request_headers, request_body),
-                    response=Response(status, response_headers, body))
+    return Exchange(
+        request=Request(scope["method"], url, request_headers, request_body),
+        response=Response(status, response_headers, body),
+    )
 
 
 class LoopbackListener:
@@ -75,8 +79,14 @@ class LoopbackListener:
         import uvicorn
 
         port = free_port()
-        config = uvicorn.Config(observing_app(self._app, self._observers), host="127.0.0.1", port=port,
-                                lifespan="off", log_level="warning", access_log=False)
+        config = uvicorn.Config(
+            observing_app(self._app, self._observers),
+            host="127.0.0.1",
+            port=port,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+        )
         self._server = uvicorn.Server(config)
         asyncio.run_coroutine_threadsafe(self._server.serve(), self._loop)
         started = asyncio.run_coroutine_threadsafe(self._wait_started(timeout), self._loop)

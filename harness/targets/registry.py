@@ -22,7 +22,12 @@ from .stack_config import ALLOWED_FORMS, OPTION, ConfigFinder, StackSelection
 
 ENTRY_POINT_GROUP = "harness.targets"
 # Tried in this order; the library target, which takes any config name or path, comes last.
-BUILTIN = ("harness.targets.url", "harness.targets.server", "harness.targets.docker", "harness.targets.library")
+BUILTIN = (
+    "harness.targets.url",
+    "harness.targets.server",
+    "harness.targets.docker",
+    "harness.targets.library",
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,8 @@ _TARGETS: list[Target] = []
 
 def register(target: Target) -> Target:
     if not isinstance(getattr(target, "mode", None), str) or not all(
-            callable(getattr(target, name, None)) for name in ("claims", "parse", "open")):
+        callable(getattr(target, name, None)) for name in ("claims", "parse", "open")
+    ):
         raise TypeError(f"{target!r} is not a Target: it needs a `mode` string and claims/parse/open methods")
     if any(existing.mode == target.mode for existing in _TARGETS):
         raise ValueError(f"a target for mode {target.mode!r} is already registered")
@@ -76,14 +82,22 @@ def select(value: str, *, search: tuple[Path, ...]) -> StackSelection:
     """Parse a ``--stack-config`` value with the target whose form it has."""
     stripped = value.strip()
     if not stripped:
-        raise UsageError(f"{OPTION}: the value is empty", value=value, allowed=ALLOWED_FORMS,
-                         fix=f"pass {OPTION}=replay to run the bundled replay stack in-process")
+        raise UsageError(
+            f"{OPTION}: the value is empty",
+            value=value,
+            allowed=ALLOWED_FORMS,
+            fix=f"pass {OPTION}=replay to run the bundled replay stack in-process",
+        )
     finder = ConfigFinder(search)
     for target in targets():
         if target.claims(stripped):
             return target.parse(value, finder)
-    raise UsageError(f"{OPTION}: no target takes this value", value=value, allowed=ALLOWED_FORMS,
-                     fix="use one of the allowed forms")
+    raise UsageError(
+        f"{OPTION}: no target takes this value",
+        value=value,
+        allowed=ALLOWED_FORMS,
+        fix="use one of the allowed forms",
+    )
 
 
 def open_stack(selection: StackSelection, context: OpenContext) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -26,10 +27,8 @@ _PR_SET_PDEATHSIG = 1
 def _die_with_parent() -> None:
     """Runs in the child: SIGTERM it if pytest dies without tearing down (e.g. SIGKILL)."""
     os.setsid()
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 def loopback_config(config: Path, dest: Path, port: int) -> Path:
@@ -37,11 +36,17 @@ def loopback_config(config: Path, dest: Path, port: int) -> Path:
     try:
         data = yaml.safe_load(config.read_text()) or {}
     except (OSError, yaml.YAMLError) as error:
-        raise UsageError(f"the stack config {config} cannot be read: {error}", value=str(config),
-                         fix="give a readable YAML stack config") from None
+        raise UsageError(
+            f"the stack config {config} cannot be read: {error}",
+            value=str(config),
+            fix="give a readable YAML stack config",
+        ) from None
     if not isinstance(data, dict):
-        raise UsageError(f"the stack config {config} is not a YAML mapping", value=str(config),
-                         fix="give a stack config (a mapping with version, apis, providers, ...)")
+        raise UsageError(
+            f"the stack config {config} is not a YAML mapping",
+            value=str(config),
+            fix="give a stack config (a mapping with version, apis, providers, ...)",
+        )
     data.setdefault("server", {})
     data["server"] = {**(data["server"] or {}), "host": "127.0.0.1", "port": port}
     dest.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -49,8 +54,16 @@ def loopback_config(config: Path, dest: Path, port: int) -> Path:
 
 
 class ServerTarget:
-    def __init__(self, profile: StackProfile, config: Path, env: AppEnvironment, *, port: int | None = None,
-                 startup_timeout: float = 120, option_value: str = "") -> None:
+    def __init__(
+        self,
+        profile: StackProfile,
+        config: Path,
+        env: AppEnvironment,
+        *,
+        port: int | None = None,
+        startup_timeout: float = 120,
+        option_value: str = "",
+    ) -> None:
         self.profile = profile
         self.config = config
         self.env = env
@@ -75,13 +88,23 @@ class ServerTarget:
         # directory, removed with it
         scratch = self.env.state_dir / "tmp"
         scratch.mkdir(exist_ok=True)
-        env = {**os.environ, **defaults, **self.env.variables(), **self.profile.prepare(self.env.state_dir),
-               self.profile.config_env: str(config), "TMPDIR": str(scratch)}
+        env = {
+            **os.environ,
+            **defaults,
+            **self.env.variables(),
+            **self.profile.prepare(self.env.state_dir),
+            self.profile.config_env: str(config),
+            "TMPDIR": str(scratch),
+        }
         with open(self.log_path, "wb") as log:
             self._proc = subprocess.Popen(
                 self.profile.server_command(str(config), port),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=env, cwd=self.env.state_dir, preexec_fn=_die_with_parent,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self.env.state_dir,
+                preexec_fn=_die_with_parent,
             )
         base_url = f"http://127.0.0.1:{port}"
         try:
@@ -100,8 +123,12 @@ class ServerTarget:
                 log_tail=tail,
             )
         return RunningStack(
-            base_url=base_url, mode="server", profile=self.profile.name, config=self.config,
-            log_tail=self.log_tail, describe=f"{self.profile.name} {version}, server mode on {base_url}, {self.config}",
+            base_url=base_url,
+            mode="server",
+            profile=self.profile.name,
+            config=self.config,
+            log_tail=self.log_tail,
+            describe=f"{self.profile.name} {version}, server mode on {base_url}, {self.config}",
         )
 
     def _exited(self) -> str | None:
@@ -132,26 +159,41 @@ class _Server:
         return value.startswith("server:")
 
     def parse(self, value: str, finder: ConfigFinder) -> StackSelection:
-        rest = value.strip()[len("server:"):]
+        rest = value.strip()[len("server:") :]
         config, port = rest, None
         head, sep, tail = rest.rpartition(":")
         if sep and tail.isdigit():
             config, port = head, int(tail)
             if not 1 <= port <= 65535:
-                raise bad_value(value, f"port {port} is out of range 1-65535",
-                                "omit the port to get a free one, e.g. --stack-config=server:replay")
+                raise bad_value(
+                    value,
+                    f"port {port} is out of range 1-65535",
+                    "omit the port to get a free one, e.g. --stack-config=server:replay",
+                )
         elif sep and not Path(rest).exists():
-            raise bad_value(value, f"{tail!r} is not a port number", "write server:<config>[:port], e.g. server:replay:8321")
+            raise bad_value(
+                value,
+                f"{tail!r} is not a port number",
+                "write server:<config>[:port], e.g. server:replay:8321",
+            )
         if not config:
             raise bad_value(value, "server: needs a stack config", "e.g. --stack-config=server:replay")
         if port is not None:
             require_free(port, value)  # before anything starts; checked again when the server starts
-        return StackSelection(mode=self.mode, raw=value, config=finder.resolve(config, value), port=port, target=self)
+        return StackSelection(
+            mode=self.mode, raw=value, config=finder.resolve(config, value), port=port, target=self
+        )
 
     def open(self, selection: StackSelection, context: OpenContext) -> ServerTarget:
         assert selection.config is not None
-        return ServerTarget(context.profile, selection.config, context.env, port=selection.port,
-                            startup_timeout=context.startup_timeout, option_value=selection.raw)
+        return ServerTarget(
+            context.profile,
+            selection.config,
+            context.env,
+            port=selection.port,
+            startup_timeout=context.startup_timeout,
+            option_value=selection.raw,
+        )
 
 
 TARGET = register(_Server())

@@ -57,18 +57,33 @@ def load_setup(name: str, project_dirs: tuple[Path, ...] = ()) -> Setup:
     dirs = search_path(project_dirs)
     path = next((d / f"{name}.yaml" for d in dirs if (d / f"{name}.yaml").is_file()), None)
     if path is None:
-        raise UsageError("--setup: no such setup", value=name, allowed=", ".join(available(dirs)) or "(none)",
-                         fix=f"name a setup file (without .yaml) of {', '.join(str(d) for d in dirs)}, or add one")
-    data = read_document(path, what="the setup file", error=UsageError,
-                         allowed="keys name, provider, model, upstream.base_url_env, upstream.api_key_env",
-                         fix="compare it with harness/bundled/setups/openai-gpt-4o.yaml")
+        raise UsageError(
+            "--setup: no such setup",
+            value=name,
+            allowed=", ".join(available(dirs)) or "(none)",
+            fix=f"name a setup file (without .yaml) of {', '.join(str(d) for d in dirs)}, or add one",
+        )
+    data = read_document(
+        path,
+        what="the setup file",
+        error=UsageError,
+        allowed="keys name, provider, model, upstream.base_url_env, upstream.api_key_env",
+        fix="compare it with harness/bundled/setups/openai-gpt-4o.yaml",
+    )
     try:
         setup = Setup.model_validate(data)
     except ValidationError as error:
-        raise UsageError(f"the setup file {path} is not valid: {error}", value=str(path),
-                         allowed="keys name, provider, model, upstream.base_url_env, upstream.api_key_env",
-                         fix="compare it with harness/bundled/setups/openai-gpt-4o.yaml") from None
+        raise UsageError(
+            f"the setup file {path} is not valid: {error}",
+            value=str(path),
+            allowed="keys name, provider, model, upstream.base_url_env, upstream.api_key_env",
+            fix="compare it with harness/bundled/setups/openai-gpt-4o.yaml",
+        ) from None
     if setup.name != name:
-        raise UsageError(f"the setup file {path} is named {setup.name!r} inside", value=setup.name,
-                         allowed=name, fix="make `name:` match the file name")
+        raise UsageError(
+            f"the setup file {path} is named {setup.name!r} inside",
+            value=setup.name,
+            allowed=name,
+            fix="make `name:` match the file name",
+        )
     return setup

@@ -61,20 +61,31 @@ class ConfigFinder:
         """A path to an existing file, or a config name (``replay`` → ``<stacks dir>/replay.yaml``)."""
         path = Path(name_or_path).expanduser()
         if path.is_dir():
-            raise bad_value(raw, f"{name_or_path!r} is a directory, not a stack config file",
-                            f"name a stack config YAML file in it, or a bundled name: {self.names()}")
+            raise bad_value(
+                raw,
+                f"{name_or_path!r} is a directory, not a stack config file",
+                f"name a stack config YAML file in it, or a bundled name: {self.names()}",
+            )
         if path.suffix in {".yaml", ".yml"} or "/" in name_or_path or path.is_file():
             if path.is_file():
                 return path.resolve()
-            raise bad_value(raw, f"the stack config file {name_or_path!r} does not exist",
-                            f"give an existing stack config path, or a bundled name: {self.names()}")
+            raise bad_value(
+                raw,
+                f"the stack config file {name_or_path!r} does not exist",
+                f"give an existing stack config path, or a bundled name: {self.names()}",
+            )
         if CONFIG_NAME.match(name_or_path):
             for directory in self.directories:
                 for suffix in (".yaml", ".yml"):
                     candidate = directory / f"{name_or_path}{suffix}"
                     if candidate.is_file():
                         return candidate.resolve()
-            raise bad_value(raw, f"no stack config named {name_or_path!r} (looked in "
-                            f"{', '.join(str(d) for d in self.directories)})",
-                            f"use one of the names ({self.names()}) or a path to a stack config file")
-        raise bad_value(raw, f"{name_or_path!r} is neither a file nor a stack config name", f"names: {self.names()}")
+            raise bad_value(
+                raw,
+                f"no stack config named {name_or_path!r} (looked in "
+                f"{', '.join(str(d) for d in self.directories)})",
+                f"use one of the names ({self.names()}) or a path to a stack config file",
+            )
+        raise bad_value(
+            raw, f"{name_or_path!r} is neither a file nor a stack config name", f"names: {self.names()}"
+        )

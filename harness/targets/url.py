@@ -30,7 +30,9 @@ class UrlTarget:
                 fix=f"start the stack first (e.g. `{get_profile(self.profile).server_hint('CONFIG')}`) and pass its "
                 "base URL, or let the harness start one: --stack-config=server:<config>",
             )
-        return RunningStack(base_url=self.url, mode="url", profile=self.profile, describe=f"{self.profile} at {self.url}")
+        return RunningStack(
+            base_url=self.url, mode="url", profile=self.profile, describe=f"{self.profile} at {self.url}"
+        )
 
     def __exit__(self, *exc: object) -> None:
         return None
@@ -51,8 +53,11 @@ class _Url:
         except ValueError:
             port = -1
         if not parts.hostname or port == -1 or parts.path not in {"", "/"} or parts.query:
-            raise bad_value(value, "not a usable base URL of a running stack",
-                            "give scheme, host and optional port only, e.g. --stack-config=http://127.0.0.1:8321")
+            raise bad_value(
+                value,
+                "not a usable base URL of a running stack",
+                "give scheme, host and optional port only, e.g. --stack-config=http://127.0.0.1:8321",
+            )
         return StackSelection(mode=self.mode, raw=value, url=f"{parts.scheme}://{parts.netloc}", target=self)
 
     def open(self, selection: StackSelection, context: Any) -> UrlTarget:

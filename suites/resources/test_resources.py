@@ -4,6 +4,7 @@ object, GET, sub-resources, every page of the list, a second DELETE)."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 import openai
@@ -16,10 +17,8 @@ NOTES = b"Mercury is the smallest planet.\nNeptune is the farthest from the Sun.
 def uploaded(openai_client):
     created = openai_client.files.create(file=("planets.txt", NOTES, "text/plain"), purpose="assistants")
     yield created
-    try:
+    with contextlib.suppress(openai.NotFoundError):  # the test deleted it itself
         openai_client.files.delete(created.id)
-    except openai.NotFoundError:
-        pass  # the test deleted it itself
 
 
 def test_a_file_reads_back_byte_for_byte_and_is_listed(openai_client, uploaded):
@@ -55,19 +54,29 @@ def test_a_deleted_vector_store_is_gone(openai_client, http_client, verify_delet
     store = openai_client.vector_stores.create(name="to-delete")
     deleted = http_client.delete(f"/v1/vector_stores/{store.id}")
     assert deleted.status_code == 200 and deleted.json() == {
-        "id": store.id, "object": "vector_store.deleted", "deleted": True}
+        "id": store.id,
+        "object": "vector_store.deleted",
+        "deleted": True,
+    }
     verify_deleted("/v1/vector_stores", store.id, delete_response=deleted)
 
 
 def test_a_prompt_keeps_its_versions(http_client):
-    created = http_client.post("/v1/prompts", json={"prompt": "Name a planet near {{ star }}.",
-                                                    "variables": ["star"]})
+    created = http_client.post(
+        "/v1/prompts", json={"prompt": "Name a planet near {{ star }}.", "variables": ["star"]}
+    )
     assert created.status_code == 200, created.text
     prompt = created.json()
     assert prompt["prompt_id"].startswith("pmpt_") and prompt["version"] == 1
-    updated = http_client.put(f"/v1/prompts/{prompt['prompt_id']}",
-                              json={"prompt": "Name two planets near {{ star }}.", "variables": ["star"],
-                                    "version": 1, "set_as_default": True})
+    updated = http_client.put(
+        f"/v1/prompts/{prompt['prompt_id']}",
+        json={
+            "prompt": "Name two planets near {{ star }}.",
+            "variables": ["star"],
+            "version": 1,
+            "set_as_default": True,
+        },
+    )
     assert updated.status_code == 200, updated.text
     assert updated.json()["version"] == 2
     versions = http_client.get(f"/v1/prompts/{prompt['prompt_id']}/versions").json()["data"]
@@ -80,7 +89,9 @@ def test_a_prompt_keeps_its_versions(http_client):
 
 
 def test_a_deleted_prompt_is_gone(http_client, verify_deleted):
-    prompt = http_client.post("/v1/prompts", json={"prompt": "Hello {{ name }}", "variables": ["name"]}).json()
+    prompt = http_client.post(
+        "/v1/prompts", json={"prompt": "Hello {{ name }}", "variables": ["name"]}
+    ).json()
     deleted = http_client.delete(f"/v1/prompts/{prompt['prompt_id']}")
     assert deleted.status_code == 200
     verify_deleted("/v1/prompts", prompt["prompt_id"], delete_response=deleted)

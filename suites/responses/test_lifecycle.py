@@ -15,7 +15,11 @@ def stored(openai_client, model):
 
 def test_retrieve_returns_the_stored_response(openai_client, stored):
     fetched = openai_client.responses.retrieve(stored.id)
-    assert (fetched.id, fetched.status, fetched.output_text) == (stored.id, "completed", "Humans live on Earth.")
+    assert (fetched.id, fetched.status, fetched.output_text) == (
+        stored.id,
+        "completed",
+        "Humans live on Earth.",
+    )
     assert fetched.model == stored.model
 
 

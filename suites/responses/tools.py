@@ -7,7 +7,9 @@ WEATHER_BY_CITY_AND_COUNTRY = {
     "description": "Get current temperature for a given location.",
     "parameters": {
         "type": "object",
-        "properties": {"location": {"type": "string", "description": "City and country e.g. Bogotá, Colombia"}},
+        "properties": {
+            "location": {"type": "string", "description": "City and country e.g. Bogotá, Colombia"}
+        },
         "required": ["location"],
         "additionalProperties": False,
     },
@@ -19,7 +21,9 @@ WEATHER_BY_CITY = {
     "description": "Get weather information for a specified location",
     "parameters": {
         "type": "object",
-        "properties": {"location": {"type": "string", "description": "The city name (e.g., 'New York', 'London')"}},
+        "properties": {
+            "location": {"type": "string", "description": "The city name (e.g., 'New York', 'London')"}
+        },
     },
 }
 
@@ -29,7 +33,9 @@ TIME_BY_CITY = {
     "description": "Get current time for a specified location",
     "parameters": {
         "type": "object",
-        "properties": {"location": {"type": "string", "description": "The city name (e.g., 'New York', 'London')"}},
+        "properties": {
+            "location": {"type": "string", "description": "The city name (e.g., 'New York', 'London')"}
+        },
     },
 }
 

@@ -58,11 +58,13 @@ def _spec_routes(openapi_document) -> set[tuple[str, str]]:
 
 def test_every_spec_route_is_listed_by_inspect_routes(http_client, openapi_document, stack, request):
     if stack.profile == "ogx":
-        request.applymarker(pytest.mark.xfail(
-            strict=True,
-            reason="OGX 1.5.0 leaves POST /v1alpha/file-processors/process (the file_processors API, which the "
-            "replay stack enables as OGX's ci-tests stack does) out of /v1/inspect/routes while its spec has it",
-        ))
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="OGX 1.5.0 leaves POST /v1alpha/file-processors/process (the file_processors API, which the "
+                "replay stack enables as OGX's ci-tests stack does) out of /v1/inspect/routes while its spec has it",
+            )
+        )
     listed = {(method, CONVERTER.sub(r"{\1}", route)) for method, route in _inspected_routes(http_client)}
     missing = sorted(_spec_routes(openapi_document) - listed)
     assert not missing, f"{len(missing)} spec routes are not listed by /v1/inspect/routes: {missing}"
@@ -70,17 +72,21 @@ def test_every_spec_route_is_listed_by_inspect_routes(http_client, openapi_docum
 
 def test_inspect_routes_spell_paths_as_the_spec_does(http_client, openapi_document, stack, request):
     if stack.profile == "ogx":
-        request.applymarker(pytest.mark.xfail(
-            strict=True,
-            reason="OGX 1.5.0 lists GET /v1/models/{model_id:path}: the Starlette converter leaks into "
-            "/v1/inspect/routes while the spec says /v1/models/{model_id}",
-        ))
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="OGX 1.5.0 lists GET /v1/models/{model_id:path}: the Starlette converter leaks into "
+                "/v1/inspect/routes while the spec says /v1/models/{model_id}",
+            )
+        )
     elif stack.profile == "llama-stack":
-        request.applymarker(pytest.mark.xfail(
-            strict=True,
-            reason="llama-stack 0.7.3 lists GET /v1/models/{model_id:path} in /v1/inspect/routes (the Starlette "
-            "converter leaks, as in OGX 1.5.0) while its /openapi.json says /v1/models/{model_id}",
-        ))
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                reason="llama-stack 0.7.3 lists GET /v1/models/{model_id:path} in /v1/inspect/routes (the Starlette "
+                "converter leaks, as in OGX 1.5.0) while its /openapi.json says /v1/models/{model_id}",
+            )
+        )
     listed = _inspected_routes(http_client)
     spelled_differently = sorted(r for r in _spec_routes(openapi_document) - listed)
     assert not spelled_differently, f"spec routes listed under another spelling: {spelled_differently}"
@@ -99,9 +105,14 @@ def test_conversation_create_get_update_delete(http_client):
     assert fetched.status_code == 200
     assert fetched.json()["id"] == conv_id
 
-    updated = http_client.post(f"/v1/conversations/{conv_id}", json={"metadata": {"suite": "smoke", "step": "updated"}})
+    updated = http_client.post(
+        f"/v1/conversations/{conv_id}", json={"metadata": {"suite": "smoke", "step": "updated"}}
+    )
     assert updated.status_code == 200, updated.text
-    assert http_client.get(f"/v1/conversations/{conv_id}").json()["metadata"] == {"suite": "smoke", "step": "updated"}
+    assert http_client.get(f"/v1/conversations/{conv_id}").json()["metadata"] == {
+        "suite": "smoke",
+        "step": "updated",
+    }
 
     deleted = http_client.delete(f"/v1/conversations/{conv_id}")
     assert deleted.status_code == 200

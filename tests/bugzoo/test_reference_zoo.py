@@ -36,8 +36,16 @@ def test_own_spec_findings_say_so_when_the_reference_is_on():
     failures = run(app.make_app("null_created_at"), app.spec(), app.exercise, app.OPTIONS)
     assert not [f for f in failures if f.check == "response_schema"]  # its own spec allows the null
     strict = app.spec().__class__.from_dict(
-        {**spec, "components": {"schemas": {**spec["components"]["schemas"], "Conversation": {
-            "type": "object", "properties": {"created_at": {"type": "integer"}}}}}})
+        {
+            **spec,
+            "components": {
+                "schemas": {
+                    **spec["components"]["schemas"],
+                    "Conversation": {"type": "object", "properties": {"created_at": {"type": "integer"}}},
+                }
+            },
+        }
+    )
     failures = run(app.make_app("null_created_at"), strict, app.exercise, app.OPTIONS)
     own = next(f for f in failures if f.check == "response_schema")
     assert own.title.startswith("differs from its own spec: "), own.render()

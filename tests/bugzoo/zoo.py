@@ -39,15 +39,18 @@ class Driver:
     async def send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         response = await self.client.request(method, path, **kwargs)
         await response.aread()
-        self.failures += check_exchange(self.spec, exchange_from_httpx(response), session=self.session,
-                                        options=self.options)
+        self.failures += check_exchange(
+            self.spec, exchange_from_httpx(response), session=self.session, options=self.options
+        )
         return response
 
 
 Exercise = Callable[[Driver], Awaitable[None]]
 
 
-def run(app: Any, spec: ApiSpec, exercise: Exercise, options: CheckOptions | None = None) -> list[CheckFailure]:
+def run(
+    app: Any, spec: ApiSpec, exercise: Exercise, options: CheckOptions | None = None
+) -> list[CheckFailure]:
     """Drive ``app`` through ``exercise``; every finding of every check (``options``: e.g. a reference)."""
 
     async def go() -> list[CheckFailure]:

@@ -16,7 +16,12 @@ SPECS = ROOT / "tests" / "data" / "specs"
 COMMANDS = {
     "spec lint": ["spec", "lint", str(SPECS / "ogx-1.5.0-live-openapi.json")],
     "spec lint json": ["spec", "lint", str(SPECS / "ogx-1.5.0-live-openapi.json"), "--format", "json"],
-    "spec diff": ["spec", "diff", str(SPECS / "llama-stack-pr4342-before.yaml"), str(SPECS / "llama-stack-pr4342-after.yaml")],
+    "spec diff": [
+        "spec",
+        "diff",
+        str(SPECS / "llama-stack-pr4342-before.yaml"),
+        str(SPECS / "llama-stack-pr4342-after.yaml"),
+    ],
     "cassettes scan": ["cassettes", "scan", str(ROOT / "cassettes")],
     "matrix": ["matrix", "--suites-dir", str(ROOT / "suites")],
     "help": ["--help"],
@@ -30,8 +35,16 @@ def run_into_closed_pipe(argv: list[str], buffering: str) -> subprocess.Complete
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first byte is written
     try:
-        return subprocess.run([sys.executable, "-m", "harness", *argv], stdout=write_end, stderr=subprocess.PIPE,
-                              cwd=ROOT, env=env, text=True, timeout=120, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "harness", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=env,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     finally:
         os.close(write_end)
 
@@ -47,8 +60,20 @@ def test_a_closed_stdout_ends_the_command_quietly(argv, buffering):
 
 
 def test_output_cut_by_head_is_the_start_of_the_full_output():
-    full = subprocess.run([sys.executable, "-m", "harness", *COMMANDS["spec lint"]], capture_output=True, text=True, cwd=ROOT, check=False)
-    head = subprocess.run(f"{sys.executable} -m harness spec lint {COMMANDS['spec lint'][2]} | head -n 3",
-                          shell=True, capture_output=True, text=True, cwd=ROOT, check=False)
+    full = subprocess.run(
+        [sys.executable, "-m", "harness", *COMMANDS["spec lint"]],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    head = subprocess.run(
+        f"{sys.executable} -m harness spec lint {COMMANDS['spec lint'][2]} | head -n 3",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert head.stdout.splitlines() == full.stdout.splitlines()[:3]
     assert head.stderr == ""

@@ -49,7 +49,16 @@ def test_every_suite_setup_and_mode(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_filters_narrow_each_axis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["--suites-dir", str(_tree(tmp_path)), "--suite", "responses", "--mode", "docker", "--mode", "server"]
+    argv = [
+        "--suites-dir",
+        str(_tree(tmp_path)),
+        "--suite",
+        "responses",
+        "--mode",
+        "docker",
+        "--mode",
+        "server",
+    ]
     result = _run([*argv, "--setup", "openai-gpt-4o"], capsys)
     assert result == {
         "include": [
@@ -67,7 +76,9 @@ def test_filters_narrow_each_axis(tmp_path: Path, capsys: pytest.CaptureFixture[
         ("--mode", "kubernetes", "library, server, docker"),
     ],
 )
-def test_an_unknown_filter_value_names_what_is_allowed(tmp_path: Path, flag: str, value: str, allowed: str) -> None:
+def test_an_unknown_filter_value_names_what_is_allowed(
+    tmp_path: Path, flag: str, value: str, allowed: str
+) -> None:
     with pytest.raises(UsageError) as caught:
         matrix.build_matrix(_tree(tmp_path), **{flag[2:] + "s": [value]})
     rendered = caught.value.render()

@@ -12,13 +12,25 @@ from harness.contract.compat import compat_data, read_compat, render_compat, wri
 from harness.core.errors import UsageError
 from harness.core.failure import CheckFailure
 
-ROUTES = {("GET /v1/conversations/{conversation_id}", "GET /conversations/{conversation_id}"): 4,
-          ("GET /v1/prompts", ""): 2}
+ROUTES = {
+    ("GET /v1/conversations/{conversation_id}", "GET /conversations/{conversation_id}"): 4,
+    ("GET /v1/prompts", ""): 2,
+}
 FINDINGS = [
-    CheckFailure("reference_error_schema", "differs from OpenAI's API: …", operation="GET /v1/conversations/{conversation_id}",
-                 expected_reason="declared"),
-    CheckFailure("reference_error_schema", "differs from OpenAI's API: …", operation="GET /v1/conversations/{conversation_id}"),
-    CheckFailure("response_schema", "differs from its own spec: …", operation="GET /v1/conversations/{conversation_id}"),
+    CheckFailure(
+        "reference_error_schema",
+        "differs from OpenAI's API: …",
+        operation="GET /v1/conversations/{conversation_id}",
+        expected_reason="declared",
+    ),
+    CheckFailure(
+        "reference_error_schema",
+        "differs from OpenAI's API: …",
+        operation="GET /v1/conversations/{conversation_id}",
+    ),
+    CheckFailure(
+        "response_schema", "differs from its own spec: …", operation="GET /v1/conversations/{conversation_id}"
+    ),
 ]
 
 

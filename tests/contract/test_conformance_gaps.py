@@ -24,7 +24,9 @@ def _recorded(name: str) -> dict:
 
 
 def _exchange(recorded: dict, body: bytes) -> Exchange:
-    request = Request(recorded["request"]["method"], recorded["request"]["url"], {}, recorded["request"]["body"].encode())
+    request = Request(
+        recorded["request"]["method"], recorded["request"]["url"], {}, recorded["request"]["body"].encode()
+    )
     return Exchange(request, Response(200, recorded["response"]["headers"], body))
 
 
@@ -82,7 +84,7 @@ def _stream_with(name: str, change) -> bytes:
     frames = []
     for block in recorded["response"]["body"].split("\n\n"):
         if block.startswith("data: {"):
-            event = json.loads(block[len("data: "):])
+            event = json.loads(block[len("data: ") :])
             change(event)
             block = "data: " + json.dumps(event)
         frames.append(block)
@@ -95,7 +97,9 @@ def test_gap_11_temperature_and_top_p_missing_from_the_streamed_snapshot():
             event["response"].update(temperature=None, top_p=None)
 
     recorded = _recorded("responses stream text")
-    failures = check_exchange(EMPTY_SPEC, _exchange(recorded, _stream_with("responses stream text", unset)), options=ON)
+    failures = check_exchange(
+        EMPTY_SPEC, _exchange(recorded, _stream_with("responses stream text", unset)), options=ON
+    )
     found = [f for f in failures if f.check == "reference_event_schema"]
     text = found[0].render() if found else ""
     assert "/response/temperature: null" in text and "response.created" in text, failures
@@ -108,8 +112,9 @@ def test_gap_14_function_call_id_and_status_unset():
             item.update(id=None, status=None)
 
     recorded = _recorded("responses stream function call")
-    failures = check_exchange(EMPTY_SPEC, _exchange(recorded, _stream_with("responses stream function call", unset)),
-                              options=ON)
+    failures = check_exchange(
+        EMPTY_SPEC, _exchange(recorded, _stream_with("responses stream function call", unset)), options=ON
+    )
     found = [f for f in failures if f.check == "reference_event_schema"]
     text = found[0].render() if found else ""
     assert '"id":null' in text and '"status":null' in text and "/item" in text, failures

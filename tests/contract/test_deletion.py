@@ -57,15 +57,21 @@ def _zoo(bug=None):
 
 def test_clean_app_passes_sync():
     client, victim = _zoo()
-    assert verify_deletion(client, conversations.spec(), collection_path="/v1/conversations", item_id=victim) == []
+    assert (
+        verify_deletion(client, conversations.spec(), collection_path="/v1/conversations", item_id=victim)
+        == []
+    )
 
 
 @pytest.mark.parametrize(
-    ("bug", "check"), [("get_after_delete_200", "get_after_delete"), ("deleted_item_still_listed", "list_after_delete")]
+    ("bug", "check"),
+    [("get_after_delete_200", "get_after_delete"), ("deleted_item_still_listed", "list_after_delete")],
 )
 def test_bugs_caught_sync(bug, check):
     client, victim = _zoo(bug)
-    failures = verify_deletion(client, conversations.spec(), collection_path="/v1/conversations", item_id=victim)
+    failures = verify_deletion(
+        client, conversations.spec(), collection_path="/v1/conversations", item_id=victim
+    )
     assert [f.check for f in failures] == [check]
     assert failures[0].reproduce.splitlines()[0].startswith("curl -sS -X DELETE")
 
@@ -95,7 +101,10 @@ SPEC = ApiSpec.from_dict(
                                 "application/json": {
                                     "schema": {
                                         "type": "object",
-                                        "properties": {"id": {"type": "string"}, "deleted": {"type": "boolean"}},
+                                        "properties": {
+                                            "id": {"type": "string"},
+                                            "deleted": {"type": "boolean"},
+                                        },
                                     }
                                 }
                             },
@@ -153,7 +162,9 @@ def test_a_given_delete_response_is_used_instead_of_sending_one():
     first = client.delete("/v1/things/t1")
     sent = []
     client.event_hooks["request"].append(lambda request: sent.append(request.method))
-    assert verify_deletion(client, SPEC, collection_path="/v1/things", item_id="t1", delete_response=first) == []
+    assert (
+        verify_deletion(client, SPEC, collection_path="/v1/things", item_id="t1", delete_response=first) == []
+    )
     assert sent == ["GET", "DELETE"]
 
 
@@ -182,7 +193,13 @@ def test_pagination_without_an_after_parameter_is_reported_as_skipped():
 
 def test_unknown_collection_is_a_usage_error(live_spec):
     with pytest.raises(UsageError) as info:
-        verify_deletion(httpx.Client(base_url="http://x"), live_spec, collection_path="/v1/nothing", item_id="a")
-    assert "no DELETE operation" in str(info.value) and "/v1/conversations/{conversation_id}/items" in str(info.value)
+        verify_deletion(
+            httpx.Client(base_url="http://x"), live_spec, collection_path="/v1/nothing", item_id="a"
+        )
+    assert "no DELETE operation" in str(info.value) and "/v1/conversations/{conversation_id}/items" in str(
+        info.value
+    )
     with pytest.raises(UsageError, match="needs the id"):
-        verify_deletion(httpx.Client(base_url="http://x"), live_spec, collection_path="/v1/responses", item_id="")
+        verify_deletion(
+            httpx.Client(base_url="http://x"), live_spec, collection_path="/v1/responses", item_id=""
+        )

@@ -14,8 +14,12 @@ from harness.core.failure import CheckFailure
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _failure(check="status_code_declared", operation="GET /v1/responses/{response_id}", status=404) -> CheckFailure:
-    return CheckFailure(check=check, title=f"status {status} is not declared", operation=operation, status=status)
+def _failure(
+    check="status_code_declared", operation="GET /v1/responses/{response_id}", status=404
+) -> CheckFailure:
+    return CheckFailure(
+        check=check, title=f"status {status} is not declared", operation=operation, status=status
+    )
 
 
 @pytest.mark.parametrize(
@@ -23,17 +27,29 @@ def _failure(check="status_code_declared", operation="GET /v1/responses/{respons
     [
         ("check: x\n", "must be a YAML list"),
         ("- just a string\n", "entry 1: an entry must be a mapping"),
-        ("- {check: status_code_declared, operation: '*', reason: r, why: x}\n", "entry 1: unknown key(s) 'why'"),
+        (
+            "- {check: status_code_declared, operation: '*', reason: r, why: x}\n",
+            "entry 1: unknown key(s) 'why'",
+        ),
         ("- {check: status_code_declared, reason: r}\n", "entry 1: missing key(s) operation"),
         (
             "- {check: status_code_declared, operation: '*', reason: r}\n- {check: nope, operation: '*', reason: r}\n",
             "entry 2: unknown check 'nope'",
         ),
-        ("- {check: status_code_declared, operation: /v1/x, reason: r}\n", "must be 'METHOD /path/template' or '*'"),
+        (
+            "- {check: status_code_declared, operation: /v1/x, reason: r}\n",
+            "must be 'METHOD /path/template' or '*'",
+        ),
         ("- {check: status_code_declared, operation: '*', reason: 3}\n", "'reason' must be a string"),
         ("- [unclosed\n", "is not valid YAML"),
-        ("- {check: status_code_declared, operation: '*', reason: r, status: '40'}\n", "status '40' is not an HTTP"),
-        ("- {check: status_code_declared, operation: '*', reason: r, status: '404, 6xx'}\n", "status '6xx' is not"),
+        (
+            "- {check: status_code_declared, operation: '*', reason: r, status: '40'}\n",
+            "status '40' is not an HTTP",
+        ),
+        (
+            "- {check: status_code_declared, operation: '*', reason: r, status: '404, 6xx'}\n",
+            "status '6xx' is not",
+        ),
     ],
 )
 def test_malformed_files_name_the_file_the_entry_and_the_allowed_keys(tmp_path, text, message):
@@ -72,10 +88,20 @@ def test_matching_by_check_operation_pattern_and_target():
     assert deviations.match(_failure(), target="ogx-1.5.0").reason == "r1"
     assert deviations.match(_failure(), target="llama-stack-0.7.3") is None
     assert deviations.match(_failure(), target=None) is None  # a target-bound entry needs the run's target
-    assert deviations.match(_failure(operation="DELETE /v1/responses/{response_id}"), target="ogx-1.5.0") is None
+    assert (
+        deviations.match(_failure(operation="DELETE /v1/responses/{response_id}"), target="ogx-1.5.0") is None
+    )
     assert deviations.match(_failure("error_format_consistent", None)).reason == "r2"
-    both = Deviations.from_list([{"check": "get_after_delete", "operation": "*", "reason": "r3",
-                                  "target": "ogx-1.5.*, llama-stack-0.7.3"}])
+    both = Deviations.from_list(
+        [
+            {
+                "check": "get_after_delete",
+                "operation": "*",
+                "reason": "r3",
+                "target": "ogx-1.5.*, llama-stack-0.7.3",
+            }
+        ]
+    )
     assert both.match(_failure("get_after_delete"), target="llama-stack-0.7.3").reason == "r3"
     assert both.match(_failure("get_after_delete"), target="ogx-1.5.0").reason == "r3"
     assert both.match(_failure("get_after_delete"), target="ogx-1.6.0") is None
@@ -83,11 +109,23 @@ def test_matching_by_check_operation_pattern_and_target():
 
 def test_a_status_narrows_an_entry_to_the_responses_it_names():
     """An entry for an undeclared 404 does not also excuse an undeclared 409 on the same operation."""
-    deviations = Deviations.from_list([
-        {"check": "status_code_declared", "operation": "GET /v1/responses/*", "reason": "gone", "status": "404"},
-        {"check": "status_code_declared", "operation": "POST /v1/files", "reason": "limits", "status": "413, 5xx"},
-        {"check": "status_code_declared", "operation": "PUT /v1/x", "reason": "yaml int", "status": 409},
-    ])
+    deviations = Deviations.from_list(
+        [
+            {
+                "check": "status_code_declared",
+                "operation": "GET /v1/responses/*",
+                "reason": "gone",
+                "status": "404",
+            },
+            {
+                "check": "status_code_declared",
+                "operation": "POST /v1/files",
+                "reason": "limits",
+                "status": "413, 5xx",
+            },
+            {"check": "status_code_declared", "operation": "PUT /v1/x", "reason": "yaml int", "status": 409},
+        ]
+    )
     assert deviations.match(_failure()).reason == "gone"
     assert deviations.match(_failure(status=409)) is None
     assert deviations.match(_failure(status=None)) is None  # a finding about no response
@@ -131,7 +169,7 @@ def test_error_formats_seen_only_on_different_workers_are_compared():
     assert mixed_across_parts([[detail], [detail]], set()) == []  # one format everywhere
     [found] = mixed_across_parts([[detail], [error]], set())
     assert found.check == "error_format_consistent" and (found.status, found.operation) == (400, "POST /v1/x")
-    assert "400 from POST /v1/x answered {\"error\": {…}}, but 404 from GET /v1/x/{id}" in found.title
+    assert '400 from POST /v1/x answered {"error": {…}}, but 404 from GET /v1/x/{id}' in found.title
     assert "t::a and t::b" in found.render()
     # a worker already reported detail vs error; only the third format, seen elsewhere, is new
     [third] = mixed_across_parts([[detail, error], [problem]], {frozenset({detail.shape, error.shape})})

@@ -4,12 +4,9 @@ real deviations with evidence, and harness/bundled/deviations.yaml declares each
 from __future__ import annotations
 
 import dataclasses
-
 from pathlib import Path
 
 import httpx
-
-from harness.core.bundled import DEVIATIONS
 
 from harness.contract import (
     CheckOptions,
@@ -18,6 +15,7 @@ from harness.contract import (
     check_exchange,
     verify_deletion,
 )
+from harness.core.bundled import DEVIATIONS
 
 REPO = Path(__file__).resolve().parents[2]
 OGX = CheckOptions(target="ogx-1.5.0")
@@ -48,7 +46,10 @@ def test_live_spec_findings_are_the_known_deviations(live_spec, ogx_exchanges):
     assert unexpected.check == "responses_stream_terminal_event"
     assert "ended with an 'error' event" in unexpected.title and "no-such-model" in unexpected.title
     undeclared = {f.operation for f in failures if f.check == "status_code_declared"}
-    assert "GET /v1/responses/{response_id}" in undeclared and "GET /v1/conversations/{conversation_id}" in undeclared
+    assert (
+        "GET /v1/responses/{response_id}" in undeclared
+        and "GET /v1/conversations/{conversation_id}" in undeclared
+    )
     [mixed] = [f for f in failures if f.check == "error_format_consistent"]
     assert '{"detail": …}' in mixed.title and '{"error": {…}}' in mixed.title and mixed.evidence
 
@@ -99,7 +100,12 @@ def test_delete_semantics_of_real_ogx_responses_and_conversations(live_spec, ogx
     session = CheckSession()
     assert (
         verify_deletion(
-            client, live_spec, collection_path="/v1/responses", item_id=response_id, options=OGX, session=session
+            client,
+            live_spec,
+            collection_path="/v1/responses",
+            item_id=response_id,
+            options=OGX,
+            session=session,
         )
         == []
     )

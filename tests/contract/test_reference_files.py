@@ -13,9 +13,14 @@ REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "harness" / "contract" / "references"
 UPSTREAM = REPO / "tests" / "data" / "reference-upstream"
 PAIRS = {  # shipped file → upstream copy, and the upstream's sha256 as PROVENANCE.md records it
-    "openai.json": ("openai-openapi.json.gz", "bbfd19abcde0e7412da99378deb2a959ccdd3a812f97c9e35901921e8e973f9a"),
-    "openresponses.json": ("openresponses-openapi.json.gz",
-                           "693f26090d206230ed22b336681f547a2882cf5b131e86743966cf71bbdeedab"),
+    "openai.json": (
+        "openai-openapi.json.gz",
+        "bbfd19abcde0e7412da99378deb2a959ccdd3a812f97c9e35901921e8e973f9a",
+    ),
+    "openresponses.json": (
+        "openresponses-openapi.json.gz",
+        "693f26090d206230ed22b336681f547a2882cf5b131e86743966cf71bbdeedab",
+    ),
 }
 
 
@@ -35,21 +40,46 @@ def test_the_shipped_file_is_what_the_script_makes_from_upstream(shipped, tmp_pa
     assert sha in (SHIPPED / "PROVENANCE.md").read_text()
     out = tmp_path / shipped
     assert _script().main([str(UPSTREAM / upstream), str(out)]) == 0
-    assert out.read_bytes() == (SHIPPED / shipped).read_bytes(), f"regenerate: python scripts/strip_reference.py …/{upstream} harness/contract/references/{shipped}"
+    assert out.read_bytes() == (SHIPPED / shipped).read_bytes(), (
+        f"regenerate: python scripts/strip_reference.py …/{upstream} harness/contract/references/{shipped}"
+    )
 
 
 def test_stripping_drops_prose_and_examples_but_never_a_name():
     strip = _script().strip
-    doc = {"info": {"title": "t", "description": "prose"}, "x-oaiMeta": {"groups": []},
-           "components": {"schemas": {"description": {"type": "object", "description": "prose", "example": {},
-                                                      "properties": {"description": {"type": "string",
-                                                                                     "description": "prose"},
-                                                                     "examples": {"type": "array"}},
-                                                      "required": ["description"], "x-stainless-const": True,
-                                                      "default": {"description": "kept: a value"}}}}}
-    assert strip(doc) == {"info": {"title": "t"}, "components": {"schemas": {"description": {
-        "type": "object", "properties": {"description": {"type": "string"}, "examples": {"type": "array"}},
-        "required": ["description"], "default": {"description": "kept: a value"}}}}}
+    doc = {
+        "info": {"title": "t", "description": "prose"},
+        "x-oaiMeta": {"groups": []},
+        "components": {
+            "schemas": {
+                "description": {
+                    "type": "object",
+                    "description": "prose",
+                    "example": {},
+                    "properties": {
+                        "description": {"type": "string", "description": "prose"},
+                        "examples": {"type": "array"},
+                    },
+                    "required": ["description"],
+                    "x-stainless-const": True,
+                    "default": {"description": "kept: a value"},
+                }
+            }
+        },
+    }
+    assert strip(doc) == {
+        "info": {"title": "t"},
+        "components": {
+            "schemas": {
+                "description": {
+                    "type": "object",
+                    "properties": {"description": {"type": "string"}, "examples": {"type": "array"}},
+                    "required": ["description"],
+                    "default": {"description": "kept: a value"},
+                }
+            }
+        },
+    }
     assert strip(strip(doc)) == strip(doc)
 
 

@@ -12,13 +12,17 @@ from .helpers import make_exchange
 ERROR = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}},
+    "properties": {
+        "error": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
+    },
 }
 THING = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
 
 
 def _spec(**extra_responses) -> ApiSpec:
-    json_of = lambda schema: {"description": "", "content": {"application/json": {"schema": schema}}}  # noqa: E731
+    def json_of(schema):
+        return {"description": "", "content": {"application/json": {"schema": schema}}}
+
     return ApiSpec.from_dict(
         {
             "openapi": "3.1.0",
@@ -34,7 +38,12 @@ def _spec(**extra_responses) -> ApiSpec:
                 },
                 "/things": {"post": {"responses": {"200": json_of(THING), "4XX": json_of(ERROR)}}},
                 "/loose": {
-                    "get": {"responses": {"200": {"description": "no content declared"}, "default": json_of(ERROR)}}
+                    "get": {
+                        "responses": {
+                            "200": {"description": "no content declared"},
+                            "default": json_of(ERROR),
+                        }
+                    }
                 },
             },
             "components": {"schemas": {"Thing": THING, "Error": ERROR}},
@@ -58,7 +67,10 @@ def test_undeclared_operation():
 
 def test_undeclared_status_lists_the_declared_ones():
     found = _run(_spec(), make_exchange("GET", "http://app/things/1", 410, {"error": {"message": "gone"}}))
-    assert "status 410 is not declared for GET /things/{id} (declared: 200, 404)" in found["status_code_declared"]
+    assert (
+        "status 410 is not declared for GET /things/{id} (declared: 200, 404)"
+        in found["status_code_declared"]
+    )
 
 
 def test_status_covered_by_a_range_or_a_resolvable_default():
@@ -69,7 +81,9 @@ def test_status_covered_by_a_range_or_a_resolvable_default():
 
 def test_a_dangling_default_covers_nothing(live_spec, ogx_exchanges):
     found = _run(live_spec, ogx_exchanges["responses get missing"])
-    assert "`default` points to the missing #/components/responses/DefaultError" in found["status_code_declared"]
+    assert (
+        "`default` points to the missing #/components/responses/DefaultError" in found["status_code_declared"]
+    )
 
 
 def test_undeclared_content_type_and_missing_header():
@@ -99,12 +113,14 @@ def test_server_errors_are_findings_even_when_declared(live_spec):
 def test_error_body_against_the_declared_error_schema():
     found = _run(_spec(), make_exchange("GET", "http://app/things/9", 404, {"detail": "not found"}))
     assert (
-        'the 404 error body does not match its schema: (root): "error" is a required property' in found["error_schema"]
+        'the 404 error body does not match its schema: (root): "error" is a required property'
+        in found["error_schema"]
     )
     found = _run(_spec(), make_exchange("GET", "http://app/things/9", 404, "not found", "text/plain"))
     assert list(found) == ["content_type_declared"]
     assert (
-        "content type text/plain is not declared for 404 (declared: application/json)" in found["content_type_declared"]
+        "content type text/plain is not declared for 404 (declared: application/json)"
+        in found["content_type_declared"]
     )
 
 
@@ -123,7 +139,10 @@ def test_mixed_error_formats_are_reported_once_per_pair():
 def test_options_skip_and_reproduce_with_pytest_and_cassette():
     exchange = make_exchange("GET", "http://app/things/1", 410, {})
     exchange = Exchange(
-        exchange.request, exchange.response, test="suites/test_x.py::test_y", cassette_entries=("cassettes/x.yaml#3",)
+        exchange.request,
+        exchange.response,
+        test="suites/test_x.py::test_y",
+        cassette_entries=("cassettes/x.yaml#3",),
     )
     [failure] = check_exchange(_spec(), exchange, session=CheckSession())
     assert failure.reproduce.splitlines() == [
@@ -142,7 +161,9 @@ def test_a_crashing_check_is_a_finding_not_a_crash(monkeypatch):
         raise KeyError("oops")
 
     check = checks.get("response_schema")
-    monkeypatch.setitem(checks._checks, "response_schema", type(check)(check.name, boom, check.kind, check.description))
+    monkeypatch.setitem(
+        checks._checks, "response_schema", type(check)(check.name, boom, check.kind, check.description)
+    )
     [failure] = check_exchange(
         _spec(), make_exchange("GET", "http://app/things/1", 200, {"id": "1"}), session=CheckSession()
     )

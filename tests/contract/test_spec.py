@@ -68,7 +68,11 @@ def test_committed_spec_has_no_dangling_refs(committed_spec):
     ("method", "path", "key"),
     [
         ("GET", "/v1/conversations/conv_1/items", "GET /v1/conversations/{conversation_id}/items"),
-        ("GET", "/v1/conversations/conv_1/items/msg_2", "GET /v1/conversations/{conversation_id}/items/{item_id}"),
+        (
+            "GET",
+            "/v1/conversations/conv_1/items/msg_2",
+            "GET /v1/conversations/{conversation_id}/items/{item_id}",
+        ),
         ("POST", "/v1/responses/compact", "POST /v1/responses/compact"),  # literal beats {response_id}
         ("POST", "/v1/responses/resp_1/cancel", "POST /v1/responses/{response_id}/cancel"),
         (
@@ -77,7 +81,11 @@ def test_committed_spec_has_no_dangling_refs(committed_spec):
             "GET /v1/responses/{response_id}/input_items",
         ),
         ("get", "/v1/responses/", "GET /v1/responses"),
-        ("GET", "/v1/models/meta-llama/Llama-3.1-8B-Instruct", "GET /v1/models/{model_id}"),  # ids with slashes
+        (
+            "GET",
+            "/v1/models/meta-llama/Llama-3.1-8B-Instruct",
+            "GET /v1/models/{model_id}",
+        ),  # ids with slashes
         ("GET", "/v1/vector_stores/vs%2F1/files", "GET /v1/vector_stores/{vector_store_id}/files"),
     ],
 )

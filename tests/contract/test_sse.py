@@ -11,7 +11,9 @@ from harness.contract import SseParser, parse_sse
 
 
 def test_fields_comments_and_defaults():
-    events = parse_sse(b": a comment\nevent: ping\nid: 7\nretry: 1500\ndata: one\ndata:two\ndata\n\ndata: x\n\n")
+    events = parse_sse(
+        b": a comment\nevent: ping\nid: 7\nretry: 1500\ndata: one\ndata:two\ndata\n\ndata: x\n\n"
+    )
     first, second = events
     assert (first.event, first.event_field, first.id, first.retry) == ("ping", "ping", "7", 1500)
     assert first.data == "one\ntwo\n"  # a bare "data" line is an empty data line; one space is dropped
@@ -92,10 +94,13 @@ def test_feed_after_close_is_refused():
         raise AssertionError("feed() after close() was accepted")
 
 
-_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"), max_size=20)
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"), max_size=20
+)
 _events = st.lists(
     st.tuples(
-        st.one_of(st.none(), _text.filter(lambda s: s and s.strip() == s)), st.lists(_text, min_size=1, max_size=3)
+        st.one_of(st.none(), _text.filter(lambda s: s and s.strip() == s)),
+        st.lists(_text, min_size=1, max_size=3),
     ),
     min_size=1,
     max_size=5,

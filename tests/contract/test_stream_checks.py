@@ -15,7 +15,11 @@ QUIET = CheckOptions(missing_event_field="off")  # OGX sends no `event:` lines; 
 
 
 def _payloads(exchange: Exchange) -> list[dict]:
-    return [json.loads(line[6:]) for line in exchange.response.body.decode().split("\n") if line.startswith("data: ")]
+    return [
+        json.loads(line[6:])
+        for line in exchange.response.body.decode().split("\n")
+        if line.startswith("data: ")
+    ]
 
 
 def _stream(payloads: list[dict], *, event_lines: bool = False, tail: bytes = b"") -> Exchange:
@@ -51,7 +55,9 @@ def call(ogx_exchanges) -> list[dict]:
 
 
 @pytest.mark.parametrize("name", ["responses stream text", "responses stream function call"])
-def test_real_ogx_streams_pass_the_grammar_and_the_committed_stream_schema(committed_spec, ogx_exchanges, name):
+def test_real_ogx_streams_pass_the_grammar_and_the_committed_stream_schema(
+    committed_spec, ogx_exchanges, name
+):
     assert _checks(committed_spec, ogx_exchanges[name]) == {}
 
 
@@ -82,14 +88,21 @@ def test_terminal_missing_twice_and_followed(committed_spec, text):
         _checks(committed_spec, _stream(text[:-1])), "responses_stream_terminal_event"
     )
     twice = text + [dict(text[-1], sequence_number=len(text))]
-    assert "2 terminal events" in _only(_checks(committed_spec, _stream(twice)), "responses_stream_terminal_event")
+    assert "2 terminal events" in _only(
+        _checks(committed_spec, _stream(twice)), "responses_stream_terminal_event"
+    )
     late = text + [dict(text[4], sequence_number=len(text))]
     found = _checks(committed_spec, _stream(late))
     assert "1 event(s) after the terminal event" in found["responses_stream_terminal_event"][0].title
 
 
 def test_stream_ending_in_an_error_event(committed_spec, text):
-    error = {"type": "error", "message": "Internal server error", "code": "server_error", "sequence_number": 5}
+    error = {
+        "type": "error",
+        "message": "Internal server error",
+        "code": "server_error",
+        "sequence_number": 5,
+    }
     found = _checks(committed_spec, _stream(text[:5] + [error]))
     assert "ended with an 'error' event" in found["responses_stream_terminal_event"][0].title
 
@@ -102,7 +115,9 @@ def test_sequence_numbers_must_increase(committed_spec, text):
 
 def test_one_response_id(committed_spec, text):
     text[2]["response_id"] = "resp_other"
-    assert "response_id='resp_other'" in _only(_checks(committed_spec, _stream(text)), "responses_stream_response_id")
+    assert "response_id='resp_other'" in _only(
+        _checks(committed_spec, _stream(text)), "responses_stream_response_id"
+    )
 
 
 def test_delta_before_its_item_and_item_never_closed(committed_spec, text):
@@ -185,6 +200,10 @@ def test_wire_problems_json_and_done_sentinel(committed_spec, text):
 
 def test_against_the_live_spec_the_stream_schema_is_skipped_and_says_why(live_spec, ogx_exchanges):
     session = CheckSession()
-    failures = check_exchange(live_spec, ogx_exchanges["responses stream text"], options=QUIET, session=session)
+    failures = check_exchange(
+        live_spec, ogx_exchanges["responses stream text"], options=QUIET, session=session
+    )
     assert failures == []
-    assert any("OpenAIResponseObjectStream is a dangling reference" in line for line in session.skipped_report())
+    assert any(
+        "OpenAIResponseObjectStream is a dangling reference" in line for line in session.skipped_report()
+    )

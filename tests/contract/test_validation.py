@@ -70,7 +70,11 @@ def test_missing_tag_and_non_object():
 
 def test_tags_from_const_or_enum_without_mapping_and_implicit_names():
     schemas = {
-        "A": {"type": "object", "properties": {"t": {"const": "a"}, "x": {"type": "integer"}}, "required": ["x"]},
+        "A": {
+            "type": "object",
+            "properties": {"t": {"const": "a"}, "x": {"type": "integer"}},
+            "required": ["x"],
+        },
         "B": {
             "type": "object",
             "properties": {"t": {"enum": ["b", "bee"]}, "y": {"type": "integer"}},
@@ -175,7 +179,13 @@ def test_every_union_of_the_real_specs_is_rewritten(live_spec, committed_spec):
 
 @pytest.mark.parametrize(
     "name",
-    ["responses create", "responses get", "responses input_items", "conversations create", "conversations items"],
+    [
+        "responses create",
+        "responses get",
+        "responses input_items",
+        "conversations create",
+        "conversations items",
+    ],
 )
 def test_real_ogx_bodies_are_valid(live_spec, ogx_exchanges, name):
     exchange = ogx_exchanges[name]

@@ -12,10 +12,13 @@ def test_reads_json_and_yaml(tmp_path):
     assert read_document(tmp_path / "a.json", **KW) == read_document(tmp_path / "a.yaml", **KW) == {"x": 1}
 
 
-@pytest.mark.parametrize(("name", "text", "message"), [
-    ("bad.json", "{", "bad.json is not valid JSON"),
-    ("bad.yaml", "x: [", "bad.yaml is not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("bad.json", "{", "bad.json is not valid JSON"),
+        ("bad.yaml", "x: [", "bad.yaml is not valid YAML"),
+    ],
+)
 def test_syntax_errors_name_the_file_and_the_fix(tmp_path, name, text, message):
     (tmp_path / name).write_text(text)
     with pytest.raises(UsageError) as caught:

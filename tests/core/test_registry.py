@@ -30,7 +30,10 @@ def make() -> Registry:
 
 def test_run_collects_failures_and_turns_crashes_into_findings():
     found = make().run(None, "x", on_crash=lambda name, error: CheckFailure(name, f"crashed: {error!r}"))
-    assert [(f.check, f.title) for f in found] == [("fails", "bad x"), ("crashes", "crashed: KeyError('oops')")]
+    assert [(f.check, f.title) for f in found] == [
+        ("fails", "bad x"),
+        ("crashes", "crashed: KeyError('oops')"),
+    ]
 
 
 def test_run_without_on_crash_lets_the_bug_out():
@@ -62,6 +65,10 @@ def test_run_tells_how_each_check_ended():
         return None
 
     heard = []
-    registry.run(None, "x", on_crash=lambda name, error: CheckFailure(name, "crashed"),
-                 on_outcome=lambda name, outcome: heard.append((name, outcome)))
+    registry.run(
+        None,
+        "x",
+        on_crash=lambda name, error: CheckFailure(name, "crashed"),
+        on_outcome=lambda name, outcome: heard.append((name, outcome)),
+    )
     assert heard == [("fails", "failed"), ("skips", "skipped"), ("crashes", "failed"), ("holds", "passed")]

@@ -37,7 +37,8 @@ def main() -> int:
 
     rules = MatchRules.load()
     recordings = [_read(p, args.src, rules) for p in sorted(args.src.rglob("*.json"))]
-    key = lambda r: rules.canonical(r.interaction.method, r.interaction.path, r.interaction.request_body).key  # noqa: E731
+    def key(r):
+        return rules.canonical(r.interaction.method, r.interaction.path, r.interaction.request_body).key
     groups = defaultdict(list)
     for recording in recordings:
         groups[key(recording)].append(recording)

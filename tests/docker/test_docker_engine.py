@@ -33,9 +33,13 @@ def test_the_engine_answers_and_one_we_started_has_no_bridge(docker_client) -> N
     assert ensure_engine().ping() is True
     pidfile = Path("/var/run/docker.pid")
     if not pidfile.exists():
-        pytest.skip("the engine was not started by the harness (no /var/run/docker.pid): bridge check not ours")
+        pytest.skip(
+            "the engine was not started by the harness (no /var/run/docker.pid): bridge check not ours"
+        )
     cmdline = Path(f"/proc/{pidfile.read_text().strip()}/cmdline").read_bytes().decode().split("\0")
     if "--bridge=none" not in cmdline:
-        pytest.skip(f"the running engine was started by someone else ({' '.join(cmdline)}): bridge check not ours")
+        pytest.skip(
+            f"the running engine was started by someone else ({' '.join(cmdline)}): bridge check not ours"
+        )
     assert set(DOCKERD_FLAGS) <= set(cmdline)
     assert docker_client.networks.list(names=["bridge"]) == []

@@ -6,7 +6,13 @@ import hashlib
 
 import pytest
 
-from harness.targets.docker_image import BASE_REPOSITORY, LABEL_PREFIX, ImageRecipe, ensure_image, rootfs_tarball
+from harness.targets.docker_image import (
+    BASE_REPOSITORY,
+    LABEL_PREFIX,
+    ImageRecipe,
+    ensure_image,
+    rootfs_tarball,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +37,9 @@ def test_the_build_leaves_no_stage_images_and_no_base_tag(docker_client, ogx_ima
     assert [tag for image in same_recipe for tag in image.tags] == [ogx_image]
 
 
-def test_the_image_has_python_3_12_or_newer_ogx_and_the_offline_encoding(docker_client, ogx_image: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_image_has_python_3_12_or_newer_ogx_and_the_offline_encoding(
+    docker_client, ogx_image: str
+) -> None:  # type: ignore[no-untyped-def]
     address = b"https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
     script = (
         "import sys, os, importlib.metadata as m; "
@@ -39,7 +47,9 @@ def test_the_image_has_python_3_12_or_newer_ogx_and_the_offline_encoding(docker_
         f"print(os.path.getsize(os.path.join(os.environ['TIKTOKEN_CACHE_DIR'], '{hashlib.sha1(address).hexdigest()}'))); "
         "print(os.path.exists('/build'), os.environ['OTEL_SDK_DISABLED'])"
     )
-    output = docker_client.containers.run(ogx_image, ["python", "-c", script], network_mode="none", remove=True)
+    output = docker_client.containers.run(
+        ogx_image, ["python", "-c", script], network_mode="none", remove=True
+    )
     major, minor, ogx_version, encoding_size, build_dir, otel = output.decode().split()
     assert (int(major), int(minor)) >= (3, 12)
     assert ogx_version == "1.5.0"

@@ -14,7 +14,10 @@ from harness.targets.docker import DockerSpec, parse_docker_spec
         ("docker:router-harness/ogx:1.5.0", DockerSpec("router-harness/ogx:1.5.0")),
         ("docker:ogx", DockerSpec("ogx")),
         ("docker:my/image:tag?config=replay", DockerSpec("my/image:tag", config="replay")),
-        ("docker:img?config=/abs/stack.yaml&port=8321", DockerSpec("img", config="/abs/stack.yaml", port=8321)),
+        (
+            "docker:img?config=/abs/stack.yaml&port=8321",
+            DockerSpec("img", config="/abs/stack.yaml", port=8321),
+        ),
         ("docker:img?port=9000&config=replay", DockerSpec("img", config="replay", port=9000)),
         (
             "docker:localhost/ogx@sha256:" + "a" * 64,

@@ -15,7 +15,14 @@ import yaml
 
 from harness.core.errors import TargetError
 from harness.targets.base import AppEnvironment
-from harness.targets.docker import LABEL_PID, LABEL_PID_START, DockerTarget, _owner_labels, reap_stale_containers, resolve_image
+from harness.targets.docker import (
+    LABEL_PID,
+    LABEL_PID_START,
+    DockerTarget,
+    _owner_labels,
+    reap_stale_containers,
+    resolve_image,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_harness_containers")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +74,7 @@ def test_the_container_serves_health_and_conversations_on_loopback_only(
     assert "/v1/conversations/conv_" in stack.log_tail(400)  # the log outlives the container
 
 
-def test_a_container_whose_app_exits_is_removed_and_its_log_reported(
-    ogx_image: str, tmp_path: Path
-) -> None:
+def test_a_container_whose_app_exits_is_removed_and_its_log_reported(ogx_image: str, tmp_path: Path) -> None:
     config = yaml.safe_load(REPLAY_STACK.read_text())
     config["providers"]["inference"][0]["provider_type"] = "remote::no-such-provider"
     broken = tmp_path / "broken.yaml"
@@ -183,8 +188,9 @@ def test_two_sessions_reaping_the_same_stale_containers_at_once_both_succeed(
     try:
         for _ in range(3):  # the race is not certain on one round; it must never hurt
             stale = {
-                docker_client.containers.run(ogx_image, ["sleep", "120"], detach=True, network_mode="none",
-                                             labels=dead).name
+                docker_client.containers.run(
+                    ogx_image, ["sleep", "120"], detach=True, network_mode="none", labels=dead
+                ).name
                 for _ in range(4)
             }
             with ThreadPoolExecutor(max_workers=3) as pool:

@@ -57,7 +57,9 @@ def test_the_dockerfile_builds_from_the_imported_base_and_never_keeps_the_host_c
     assert "COPY --from=build /opt /opt" in final_stage
 
 
-@pytest.mark.parametrize(("profile", "version"), [("vllm", "1.5.0"), ("ogx", ""), ("ogx", "1.5.0 "), ("ogx", "a/b")])
+@pytest.mark.parametrize(
+    ("profile", "version"), [("vllm", "1.5.0"), ("ogx", ""), ("ogx", "1.5.0 "), ("ogx", "a/b")]
+)
 def test_unknown_profiles_and_bad_versions_are_usage_errors(profile: str, version: str) -> None:
     with pytest.raises(UsageError) as caught:
         ImageRecipe.for_profile(profile, version)

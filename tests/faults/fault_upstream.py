@@ -52,26 +52,38 @@ class FaultUpstream:
         if prompt in ("echo my key", "echo my bare key"):
             text = headers.get("authorization", "")
             text = text.removeprefix("Bearer ") if prompt == "echo my bare key" else text
-            return [text[i:i + self.piece] for i in range(0, len(text), self.piece)]
+            return [text[i : i + self.piece] for i in range(0, len(text), self.piece)]
         words = f"you said {prompt}".split(" ")
         return [w if i == 0 else " " + w for i, w in enumerate(words)]
 
 
 def chunk(model: str, content: str, finish: str | None = None) -> dict[str, Any]:
-    return {"id": "chatcmpl-fault", "object": "chat.completion.chunk", "created": 0, "model": model,
-            "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}]}
+    return {
+        "id": "chatcmpl-fault",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}],
+    }
 
 
 def _handler(upstream: FaultUpstream) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"  # the body ends when the connection closes: no chunked encoding to write
+        protocol_version = (
+            "HTTP/1.0"  # the body ends when the connection closes: no chunked encoding to write
+        )
 
         def log_message(self, *args: Any) -> None:
             pass
 
         def do_GET(self) -> None:
             if self.path.rstrip("/") == "/v1/models":
-                self._json({"object": "list", "data": [{"id": "fault-model", "object": "model", "created": 0, "owned_by": "fault"}]})
+                self._json(
+                    {
+                        "object": "list",
+                        "data": [{"id": "fault-model", "object": "model", "created": 0, "owned_by": "fault"}],
+                    }
+                )
             else:
                 self.send_error(404)
 
@@ -83,8 +95,21 @@ def _handler(upstream: FaultUpstream) -> type[BaseHTTPRequestHandler]:
             model = body.get("model", "fault-model")
             if not body.get("stream"):
                 text = "".join(upstream.answer(prompt, headers))
-                self._json({"id": "chatcmpl-fault", "object": "chat.completion", "created": 0, "model": model,
-                            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]})
+                self._json(
+                    {
+                        "id": "chatcmpl-fault",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": model,
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": text},
+                                "finish_reason": "stop",
+                            }
+                        ],
+                    }
+                )
                 return
             self.send_response(200)
             self.send_header("content-type", "text/event-stream")

@@ -20,7 +20,7 @@ from harness.replay.cassette import load
 REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-test-abc123def456ghi789"
 
-RECORDING_RUN = '''
+RECORDING_RUN = """
 import httpx
 import pytest
 
@@ -43,17 +43,33 @@ def test_not_streamed(inference_endpoint):
 
 def test_in_flight(inference_endpoint):
     ask(inference_endpoint, "hold")  # the provider holds this answer until the run is stopped
-'''
+"""
 
 
 def start_recording_run(tmp_path: Path, upstream: FaultUpstream) -> subprocess.Popen:
     (tmp_path / "test_rec.py").write_text(textwrap.dedent(RECORDING_RUN))
     env = {k: v for k, v in os.environ.items() if not k.startswith("HARNESS_")}
-    env.update(HARNESS_UPSTREAM_BASE_URL=upstream.base_url, HARNESS_UPSTREAM_API_KEY=KEY,
-               PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")  # only the harness plugin: other plugins cost seconds of start-up
-    command = [sys.executable, "-m", "pytest", "-p", "harness.plugin", "-p", "no:cacheprovider", "-q",
-               "--inference-mode=record", f"--cassette-dir={tmp_path / 'cassettes'}", "test_rec.py"]
-    return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env.update(
+        HARNESS_UPSTREAM_BASE_URL=upstream.base_url,
+        HARNESS_UPSTREAM_API_KEY=KEY,
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+    )  # only the harness plugin: other plugins cost seconds of start-up
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "harness.plugin",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--inference-mode=record",
+        f"--cassette-dir={tmp_path / 'cassettes'}",
+        "test_rec.py",
+    ]
+    return subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def stop_in_flight(run: subprocess.Popen, upstream: FaultUpstream, signum: int) -> str:
@@ -71,7 +87,9 @@ def stop_in_flight(run: subprocess.Popen, upstream: FaultUpstream, signum: int) 
     return output
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT], ids=lambda s: signal.Signals(s).name)
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT], ids=lambda s: signal.Signals(s).name
+)
 def test_a_stopped_recording_run_keeps_every_completed_answer(tmp_path, signum):
     with FaultUpstream() as upstream:
         run = start_recording_run(tmp_path, upstream)

@@ -34,7 +34,9 @@ def test_the_whole_file_loads():
 @pytest.mark.parametrize("entries_left", [1, 2, 20, COUNT - 1])
 def test_a_cut_at_an_entry_boundary_is_named_as_incomplete(tmp_path, entries_left):
     path = cut(tmp_path, BOUNDARIES[entries_left - 1])
-    assert isinstance(cassette._parse(path.read_text(), path)[0], dict)  # still valid YAML: only the count tells
+    assert isinstance(
+        cassette._parse(path.read_text(), path)[0], dict
+    )  # still valid YAML: only the count tells
     with pytest.raises(CassetteError) as caught:
         cassette.load(path)
     message = caught.value.render()
@@ -47,7 +49,9 @@ def test_every_cut_anywhere_is_an_error(tmp_path):
     count line itself) fails, as a YAML error or as incomplete; none loads."""
     start = BOUNDARIES[-1]
     loaded = []
-    for at in list(range(start, len(TEXT) - len("...\n"), 97)) + list(range(len(TEXT) - 40, len(TEXT) - len("...\n"))):
+    for at in list(range(start, len(TEXT) - len("...\n"), 97)) + list(
+        range(len(TEXT) - 40, len(TEXT) - len("...\n"))
+    ):
         if TEXT[:at].rstrip() == TEXT.rstrip().removesuffix("...").rstrip():
             continue  # only the end-of-document marker is gone: the file is whole
         try:
@@ -58,8 +62,11 @@ def test_every_cut_anywhere_is_an_error(tmp_path):
     assert loaded == []
 
 
-@pytest.mark.parametrize("at", [0, len("version: 2\n"), len("version: 2\ninteractions:\n"), BOUNDARIES[0] // 2],
-                         ids=["empty", "version only", "no entry", "inside the first entry"])
+@pytest.mark.parametrize(
+    "at",
+    [0, len("version: 2\n"), len("version: 2\ninteractions:\n"), BOUNDARIES[0] // 2],
+    ids=["empty", "version only", "no entry", "inside the first entry"],
+)
 def test_a_file_cut_before_its_first_entry_ends_is_incomplete(at):
     with pytest.raises(CassetteError) as caught:
         cassette.loads(TEXT[:at], Path("cut.yaml"))

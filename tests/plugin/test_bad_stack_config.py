@@ -141,11 +141,23 @@ def test_unknown_profile(pytester):
     assert "unknown stack profile" in err and "'llama'" in err and "ogx, llama-stack" in err
 
 
-@pytest.mark.parametrize("option, content, expected", [
-    ("--spec", "openapi: [unclosed\n", ["--spec: ", "not valid YAML"]),
-    ("--spec", '{"swagger": "2.0", "paths": {}}', ["--spec:", "is not an OpenAPI 3.x document", "keys: paths, swagger"]),
-    ("--deviations", "- check: status_code_declared\n  operation: GET /x\n  reasn: typo\n", ["unknown key(s) 'reasn'"]),
-], ids=["unreadable-spec", "not-openapi-3", "malformed-deviations"])
+@pytest.mark.parametrize(
+    "option, content, expected",
+    [
+        ("--spec", "openapi: [unclosed\n", ["--spec: ", "not valid YAML"]),
+        (
+            "--spec",
+            '{"swagger": "2.0", "paths": {}}',
+            ["--spec:", "is not an OpenAPI 3.x document", "keys: paths, swagger"],
+        ),
+        (
+            "--deviations",
+            "- check: status_code_declared\n  operation: GET /x\n  reasn: typo\n",
+            ["unknown key(s) 'reasn'"],
+        ),
+    ],
+    ids=["unreadable-spec", "not-openapi-3", "malformed-deviations"],
+)
 def test_a_bad_file_option_ends_the_session_at_configure_naming_the_file(pytester, option, content, expected):
     """At configure (pytest's usage error, before collection), not after the stack has started."""
     bad = pytester.path / "bad.yaml"
@@ -158,14 +170,19 @@ def test_a_bad_file_option_ends_the_session_at_configure_naming_the_file(pyteste
     assert "collected" not in result.stdout.str()
 
 
-@pytest.mark.parametrize("option, value, allowed", [
-    ("--missing-event-field", "loud", "error, warning, off"),
-    ("--deleted-status", "99", "an HTTP status code"),
-])
+@pytest.mark.parametrize(
+    "option, value, allowed",
+    [
+        ("--missing-event-field", "loud", "error, warning, off"),
+        ("--deleted-status", "99", "an HTTP status code"),
+    ],
+)
 def test_a_bad_check_option_is_named_by_its_flag(pytester, option, value, allowed):
     """Not by the CheckOptions field it sets ("bad value for CheckOptions.missing_event_field")."""
     result = run(pytester, f"{option}={value}")
     text = result.stderr.str() + result.stdout.str()
     assert result.ret == pytest.ExitCode.USAGE_ERROR, text
-    assert f"{option} (or HARNESS_" in text and "value:   " in text and value in text and allowed in text, text
+    assert f"{option} (or HARNESS_" in text and "value:   " in text and value in text and allowed in text, (
+        text
+    )
     assert "CheckOptions" not in text and "Traceback" not in text, text

@@ -34,7 +34,9 @@ def _tree_files(root: Path) -> set[str]:
 def harness_ogx_run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CI": "true"}
     env.pop("HARNESS_STACK_CONFIG", None)
-    return subprocess.run([HARNESS, "ogx", "run", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [HARNESS, "ogx", "run", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.mark.slow
@@ -61,18 +63,27 @@ def test_ogx_style_tests_run_unchanged_in_library_mode(ogx_checkout: Path, tmp_p
 
 @pytest.mark.slow
 def test_ogx_style_tests_in_server_mode(ogx_checkout: Path, tmp_path: Path) -> None:
-    result = harness_ogx_run(tmp_path, str(ogx_checkout / "tests" / "integration" / "responses" / "test_planet.py"),
-                             "--stack-config=server:replay", "-q", "-k", "not unrecorded")
+    result = harness_ogx_run(
+        tmp_path,
+        str(ogx_checkout / "tests" / "integration" / "responses" / "test_planet.py"),
+        "--stack-config=server:replay",
+        "-q",
+        "-k",
+        "not unrecorded",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--report=out.md"], "--report (an option of OGX's harness) is not supported here"),
-    (["--setup=vertexai"], "speaks vertexai's native SDK protocol, which the harness cannot replay"),
-    (["--setup=nope"], "OGX has no setup named 'nope'"),
-    (["--env=NOEQUALS"], "--env: expected KEY=value"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--report=out.md"], "--report (an option of OGX's harness) is not supported here"),
+        (["--setup=vertexai"], "speaks vertexai's native SDK protocol, which the harness cannot replay"),
+        (["--setup=nope"], "OGX has no setup named 'nope'"),
+        (["--env=NOEQUALS"], "--env: expected KEY=value"),
+    ],
+)
 def test_bad_ogx_options_are_named_at_configure(ogx_checkout: Path, extra: list[str], message: str) -> None:
     result = harness_ogx_run(ogx_checkout, "tests/integration", "--stack-config=replay", *extra)
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout + result.stderr

@@ -25,7 +25,7 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 
 def settings_line(result: pytest.RunResult) -> str:
-    [line] = [line[line.index("SETTINGS "):] for line in result.outlines if "SETTINGS " in line]
+    [line] = [line[line.index("SETTINGS ") :] for line in result.outlines if "SETTINGS " in line]
     return line
 
 
@@ -41,8 +41,14 @@ def assert_usage_error(result: pytest.RunResult, *needles: str) -> str:
 @pytest.mark.parametrize("value", ["0", "-5", "ten", "100001", "2.5"])
 def test_examples_must_be_a_whole_number_in_range(pytester, value):
     result = run(pytester, f"--property-examples={value}")
-    assert_usage_error(result, "--property-examples must be a whole number", repr(value), "1 to 100000",
-                       "fix:", "--property-examples=10")
+    assert_usage_error(
+        result,
+        "--property-examples must be a whole number",
+        repr(value),
+        "1 to 100000",
+        "fix:",
+        "--property-examples=10",
+    )
 
 
 def test_examples_from_the_environment_are_validated_too(pytester, monkeypatch):
@@ -58,11 +64,17 @@ def test_examples_from_ini_are_validated_too(pytester):
 @pytest.mark.parametrize("value", ["-1", "abc", "0x10"])
 def test_seed_must_be_a_whole_number_or_random(pytester, value):
     result = run(pytester, f"--property-seed={value}")
-    assert_usage_error(result, "--property-seed must be a whole number or 'random'", repr(value),
-                       "an integer >= 0, or random")
+    assert_usage_error(
+        result,
+        "--property-seed must be a whole number or 'random'",
+        repr(value),
+        "an integer >= 0, or random",
+    )
 
 
-@pytest.mark.parametrize("value", ["get /v1/models", "GET v1/models", "/v1/models", "FETCH /v1/models", ", ,"])
+@pytest.mark.parametrize(
+    "value", ["get /v1/models", "GET v1/models", "/v1/models", "FETCH /v1/models", ", ,"]
+)
 def test_operation_patterns_name_method_and_path(pytester, value):
     result = run(pytester, f"--property-operations={value}")
     text = assert_usage_error(result, "--property-operations")
@@ -71,8 +83,12 @@ def test_operation_patterns_name_method_and_path(pytester, value):
 
 def test_reproduce_needs_exactly_one_operation(pytester):
     result = run(pytester, "--property-reproduce=AAA=")
-    assert_usage_error(result, "--property-reproduce replays one example of one operation",
-                       "exactly one operation", "copy the whole command")
+    assert_usage_error(
+        result,
+        "--property-reproduce replays one example of one operation",
+        "exactly one operation",
+        "copy the whole command",
+    )
     result = run(pytester, "--property-reproduce=AAA=", "--property-operations=GET /v1/*")
     assert_usage_error(result, "without wildcards")
 
@@ -88,9 +104,11 @@ def test_good_values_reach_the_fixture_with_command_line_over_environment_over_i
     result = run(pytester, "--property-examples=7", "--property-operations=GET /v1/models, POST /v1/files*")
     assert result.ret == 0, result.stdout.str() + result.stderr.str()
     assert settings_line(result) == (
-        "SETTINGS examples=7 seed=12 given=True operations=('GET /v1/models', 'POST /v1/files*') reproduce=None")
+        "SETTINGS examples=7 seed=12 given=True operations=('GET /v1/models', 'POST /v1/files*') reproduce=None"
+    )
     assert settings_line(run(pytester)) == (  # no command-line value: the environment beats the ini
-        "SETTINGS examples=3 seed=12 given=True operations=('*',) reproduce=None")
+        "SETTINGS examples=3 seed=12 given=True operations=('*',) reproduce=None"
+    )
 
 
 def test_one_operation_with_a_blob_is_accepted_as_pasted(pytester):
@@ -101,16 +119,22 @@ def test_one_operation_with_a_blob_is_accepted_as_pasted(pytester):
 
 def test_defaults_and_a_random_seed(pytester):
     assert settings_line(run(pytester)) == (
-        "SETTINGS examples=10 seed=0 given=True operations=('*',) reproduce=None")
+        "SETTINGS examples=10 seed=0 given=True operations=('*',) reproduce=None"
+    )
     line = settings_line(run(pytester, "--property-seed=random"))
-    assert re.fullmatch(r"SETTINGS examples=10 seed=\d+ given=False operations=\('\*',\) reproduce=None", line)
+    assert re.fullmatch(
+        r"SETTINGS examples=10 seed=\d+ given=False operations=\('\*',\) reproduce=None", line
+    )
 
 
 def test_the_options_are_documented_in_help(pytester):
     text = pytester.runpytest("--help").stdout.str()
-    for flag, env in [("--property-examples", "HARNESS_PROPERTY_EXAMPLES"), ("--property-seed", "HARNESS_PROPERTY_SEED"),
-                      ("--property-operations", "HARNESS_PROPERTY_OPERATIONS"),
-                      ("--property-reproduce", "HARNESS_PROPERTY_REPRODUCE")]:
+    for flag, env in [
+        ("--property-examples", "HARNESS_PROPERTY_EXAMPLES"),
+        ("--property-seed", "HARNESS_PROPERTY_SEED"),
+        ("--property-operations", "HARNESS_PROPERTY_OPERATIONS"),
+        ("--property-reproduce", "HARNESS_PROPERTY_REPRODUCE"),
+    ]:
         assert flag in text and env in text
 
 
@@ -123,11 +147,20 @@ def test_a_failure_prints_a_command_that_replays_its_minimal_example(pytester):
     pytester.syspathinsert(REPO)
     pytester.makepyfile(test_generated=suite.read_text())
     # --deviations=none: the harness's own deviations (the fallback of a project without any) declare it
-    common = [f"--cassette-dir={REPO / 'cassettes'}", "--inference-mode=synthetic", "-p", "no:cacheprovider",
-              "--deviations=none"]
-    first = pytester.runpytest_subprocess("test_generated.py::test_positive_data", *common,
-                                          "--property-operations=GET /v1/admin/tools", "--property-examples=3",
-                                          timeout=300)
+    common = [
+        f"--cassette-dir={REPO / 'cassettes'}",
+        "--inference-mode=synthetic",
+        "-p",
+        "no:cacheprovider",
+        "--deviations=none",
+    ]
+    first = pytester.runpytest_subprocess(
+        "test_generated.py::test_positive_data",
+        *common,
+        "--property-operations=GET /v1/admin/tools",
+        "--property-examples=3",
+        timeout=300,
+    )
     text = first.stdout.str()
     assert first.ret == pytest.ExitCode.TESTS_FAILED, text
     assert "not_a_server_error: server error 500 from GET http://router-under-test/v1/admin/tools" in text
@@ -137,10 +170,14 @@ def test_a_failure_prints_a_command_that_replays_its_minimal_example(pytester):
     assert re.search(r"test_generated\.py × library +2 failed$", text, re.M), text  # subtest + its test
     # one finding block in the FAILURES section; pytest's short summary may repeat the whole message (it
     # does when the CI environment variable is set), which must then name the same command
-    summary_at = next((i for i, line in enumerate(first.outlines) if "short test summary info" in line),
-                      len(first.outlines))
-    commands = [(i, first.outlines[i + 1].strip()) for i, line in enumerate(first.outlines)
-                if line.strip() == "replay exactly this example:"]
+    summary_at = next(
+        (i for i, line in enumerate(first.outlines) if "short test summary info" in line), len(first.outlines)
+    )
+    commands = [
+        (i, first.outlines[i + 1].strip())
+        for i, line in enumerate(first.outlines)
+        if line.strip() == "replay exactly this example:"
+    ]
     assert len([c for i, c in commands if i < summary_at]) == 1, text
     assert len({c for _, c in commands}) == 1, text
     command = commands[0][1]
@@ -148,12 +185,20 @@ def test_a_failure_prints_a_command_that_replays_its_minimal_example(pytester):
     args = shlex.split(command)[2:]
     assert "--property-seed=0" in args and "--property-operations=GET /v1/admin/tools" in args
     assert any(a.startswith("--property-reproduce=") for a in args), command
-    again = pytester.runpytest_subprocess("test_generated.py::test_positive_data",
-                                          f"--cassette-dir={REPO / 'cassettes'}", "-p", "no:cacheprovider",
-                                          "--deviations=none", *args, timeout=300)
+    again = pytester.runpytest_subprocess(
+        "test_generated.py::test_positive_data",
+        f"--cassette-dir={REPO / 'cassettes'}",
+        "-p",
+        "no:cacheprovider",
+        "--deviations=none",
+        *args,
+        timeout=300,
+    )
     replayed = again.stdout.str()
     assert again.ret == pytest.ExitCode.TESTS_FAILED, replayed
-    assert re.search(r"positive GET /v1/admin/tools: 1 requests in [0-9.]+ s \(statuses 500×1\)", replayed), replayed
+    assert re.search(r"positive GET /v1/admin/tools: 1 requests in [0-9.]+ s \(statuses 500×1\)", replayed), (
+        replayed
+    )
     assert "server error 500 from GET http://router-under-test/v1/admin/tools" in replayed
 
 
@@ -163,11 +208,21 @@ def test_with_xdist_the_controller_prints_one_property_summary(pytester):
     suite = REPO / "suites" / "contract" / "test_generated.py"
     pytester.syspathinsert(REPO)
     pytester.makepyfile(test_generated=suite.read_text())
-    result = pytester.runpytest_subprocess("-n", "2", f"--cassette-dir={REPO / 'cassettes'}", "--inference-mode=synthetic",
-                                           "-p", "no:cacheprovider", "--property-operations=GET /v1/models",
-                                           "--property-examples=2", timeout=300)
+    result = pytester.runpytest_subprocess(
+        "-n",
+        "2",
+        f"--cassette-dir={REPO / 'cassettes'}",
+        "--inference-mode=synthetic",
+        "-p",
+        "no:cacheprovider",
+        "--property-operations=GET /v1/models",
+        "--property-examples=2",
+        timeout=300,
+    )
     text = result.stdout.str()
     assert text.count("property-based contract run") == 1, text
     # positive and negative data for the one operation, on whichever workers ran them: 2 runs in all
     assert re.search(r"^2 runs: ", text, re.M), text
-    assert re.search(r"budget: 2 examples per operation and kind, per family; seed 0; \d+ requests", text), text
+    assert re.search(r"budget: 2 examples per operation and kind, per family; seed 0; \d+ requests", text), (
+        text
+    )

@@ -36,8 +36,12 @@ def property_run(app_module, bug=None, *, examples=25, operations=("*",), reprod
         document = sender.client.get("/openapi.json").json()
         yield PropertyRun(
             settings=PropertySettings(examples, 0, True, tuple(operations), reproduce),
-            generator=Generator.from_document(document), sender=sender, spec=ApiSpec.from_dict(document),
-            deviations=deviations, options=CheckOptions(), synthetic=True,
+            generator=Generator.from_document(document),
+            sender=sender,
+            spec=ApiSpec.from_dict(document),
+            deviations=deviations,
+            options=CheckOptions(),
+            synthetic=True,
             command=lambda nodeid: f"pytest {shlex.quote(nodeid)} --stack-config=zoo",
         )
     finally:
@@ -60,16 +64,24 @@ def test_a_server_error_is_found_shrunk_and_replayed_by_its_blob():
     assert "--property-seed=0" in command and "--property-operations=POST /v1/things" in command
     [blob] = [a.split("=", 1)[1] for a in command if a.startswith("--property-reproduce=")]
     request = next(f for f in minimal.failures if f.check == "not_a_server_error").evidence[0].text
-    with property_run(things, "server_error_on_bad_body", operations=("POST /v1/things",), reproduce=blob) as run:
+    with property_run(
+        things, "server_error_on_bad_body", operations=("POST /v1/things",), reproduce=blob
+    ) as run:
         replayed = run.run_operation("POST /v1/things", "positive", "t.py::test_positive")
     assert replayed.sent == 1 and replayed.statuses == {500: 1}
-    assert next(f for f in replayed.minimal[0].failures if f.check == "not_a_server_error").evidence[0].text == request
+    assert (
+        next(f for f in replayed.minimal[0].failures if f.check == "not_a_server_error").evidence[0].text
+        == request
+    )
 
 
-@pytest.mark.parametrize(("bug", "check", "fragment"), [
-    ("undocumented_status", "status_code_declared", "status 410 is not declared"),
-    ("error_body_wrong_shape", "error_schema", "the 404 error body does not match its schema"),
-])
+@pytest.mark.parametrize(
+    ("bug", "check", "fragment"),
+    [
+        ("undocumented_status", "status_code_declared", "status 410 is not declared"),
+        ("error_body_wrong_shape", "error_schema", "the 404 error body does not match its schema"),
+    ],
+)
 def test_error_contract_bugs_are_found_by_positive_data(bug, check, fragment):
     with property_run(things, bug) as run:
         outcome = run.run_operation("GET /v1/things/{thing_id}", "positive", "t.py::test_positive")
@@ -77,8 +89,10 @@ def test_error_contract_bugs_are_found_by_positive_data(bug, check, fragment):
     assert any(fragment in f.title for m in outcome.minimal for f in m.failures)
 
 
-@pytest.mark.parametrize(("bug", "check"), [("get_after_delete_200", "get_after_delete"),
-                                            ("deleted_item_still_listed", "list_after_delete")])
+@pytest.mark.parametrize(
+    ("bug", "check"),
+    [("get_after_delete_200", "get_after_delete"), ("deleted_item_still_listed", "list_after_delete")],
+)
 def test_delete_semantics_bugs_are_found_by_the_stateful_run(bug, check):
     with property_run(conversations, bug, examples=10) as run:
         families = Families(run)
@@ -88,8 +102,12 @@ def test_delete_semantics_bugs_are_found_by_the_stateful_run(bug, check):
     assert outcome.created and outcome.deleted
     [minimal] = [m for m in outcome.minimal if any(f.check == check for f in m.failures)]
     assert "state.delete(" in minimal.falsifying  # the steps hypothesis shrank the sequence to
-    [blob] = [a.split("=", 1)[1] for a in shlex.split(minimal.command) if a.startswith("--property-reproduce=")]
-    with property_run(conversations, bug, examples=10, operations=("POST /v1/conversations",), reproduce=blob) as run:
+    [blob] = [
+        a.split("=", 1)[1] for a in shlex.split(minimal.command) if a.startswith("--property-reproduce=")
+    ]
+    with property_run(
+        conversations, bug, examples=10, operations=("POST /v1/conversations",), reproduce=blob
+    ) as run:
         families = Families(run)
         [family] = [f for f in families.selected() if f.name == "conversations"]
         replayed = families.run_family(family, "t.py::test_lifecycles")
@@ -102,8 +120,16 @@ def test_a_declared_finding_is_expected_and_not_shrunk():
     requests the clean app gets for the same seed: none spent on shrinking."""
     from harness.contract import Deviations
 
-    declared = Deviations.from_list([{"check": "get_after_delete", "operation": "GET /v1/conversations/{conversation_id}",
-                                      "status": "200", "reason": "seeded by the zoo: GET after delete answers 200"}])
+    declared = Deviations.from_list(
+        [
+            {
+                "check": "get_after_delete",
+                "operation": "GET /v1/conversations/{conversation_id}",
+                "status": "200",
+                "reason": "seeded by the zoo: GET after delete answers 200",
+            }
+        ]
+    )
 
     def lifecycle(bug, deviations=None):
         with property_run(conversations, bug, examples=10, deviations=deviations) as run:
@@ -111,12 +137,19 @@ def test_a_declared_finding_is_expected_and_not_shrunk():
             [family] = [f for f in families.selected() if f.name == "conversations"]
             return families.run_family(family, "t.py::test_lifecycles")
 
-    expected, clean, undeclared = lifecycle("get_after_delete_200", declared), lifecycle(None), lifecycle("get_after_delete_200")
+    expected, clean, undeclared = (
+        lifecycle("get_after_delete_200", declared),
+        lifecycle(None),
+        lifecycle("get_after_delete_200"),
+    )
     assert "get_after_delete" in unexpected(undeclared) and undeclared.minimal  # shrunk when undeclared
     assert not expected.failed and not expected.minimal and not expected.notes, expected.summary()
     [(key, tally)] = expected.declared()
     assert key[:3] == ("get_after_delete", "GET /v1/conversations/{conversation_id}", "expected")
-    assert tally.failure.expected_reason == "seeded by the zoo: GET after delete answers 200" and tally.count == expected.deleted
+    assert (
+        tally.failure.expected_reason == "seeded by the zoo: GET after delete answers 200"
+        and tally.count == expected.deleted
+    )
     assert expected.deleted and expected.sent == clean.sent != undeclared.sent
     assert clean.declared() == []
 
@@ -128,19 +161,31 @@ def test_an_expected_failure_names_each_declared_finding_with_its_reason():
 
     outcome = Outcome("positive GET /v1/admin/tools")
     exchange = Exchange(Request("GET", "http://x/v1/admin/tools"), Response(500, {}, b"{}"))
-    declared = CheckFailure(check="not_a_server_error", title="server error 500 from GET http://x/v1/admin/tools",
-                            severity=Severity.ERROR, operation="GET /v1/admin/tools", status=500)
+    declared = CheckFailure(
+        check="not_a_server_error",
+        title="server error 500 from GET http://x/v1/admin/tools",
+        severity=Severity.ERROR,
+        operation="GET /v1/admin/tools",
+        status=500,
+    )
     declared.expected_reason = "Every call answers 500. The log shows KeyError: <Api.tool_groups>."
-    warning = CheckFailure(check="sse_event_field", title="no event: lines", severity=Severity.WARNING,
-                           operation="GET /v1/admin/tools")
+    warning = CheckFailure(
+        check="sse_event_field",
+        title="no event: lines",
+        severity=Severity.WARNING,
+        operation="GET /v1/admin/tools",
+    )
     warning.expected_reason = "declared, but only a warning"
     outcome.record(exchange, [declared, warning])
     outcome.record(exchange, [declared])
-    assert [key[0] for key, _ in outcome.declared()] == ["not_a_server_error"]  # a declared warning fails nothing
+    assert [key[0] for key, _ in outcome.declared()] == [
+        "not_a_server_error"
+    ]  # a declared warning fails nothing
     assert render_expected(outcome) == (
         "positive GET /v1/admin/tools: 1 declared deviation(s), expected failures (2 requests)\n"
         "  not_a_server_error ×2 (5xx, GET /v1/admin/tools): server error 500 from GET http://x/v1/admin/tools\n"
-        "    declared: Every call answers 500.")
+        "    declared: Every call answers 500."
+    )
 
 
 @pytest.mark.parametrize("app_module", [things, conversations], ids=["things", "conversations"])
@@ -161,15 +206,16 @@ def test_negative_data_finds_the_clean_zoo_apps_unhandled_malformed_body():
         outcome = run.run_operation("POST /v1/things", "negative", "t.py::test_negative")
     assert unexpected(outcome) >= {"error_schema", "error_format_consistent"}
     [minimal] = outcome.minimal
-    assert [f.check for f in minimal.failures] == ["error_schema"]  # shrunk; the format mix is reported unshrunk
+    assert [f.check for f in minimal.failures] == [
+        "error_schema"
+    ]  # shrunk; the format mix is reported unshrunk
     assert '{"detail":"There was an error parsing the body"}' in minimal.failures[0].evidence[1].text
     assert not outcome.notes  # nothing flaky: the cross-exchange check is not replayed
 
 
 def test_an_operation_pattern_that_selects_nothing_says_what_exists():
-    with property_run(things, operations=("GET /v1/nothing",)) as run:
-        with pytest.raises(Exception) as caught:
-            run.selected()
+    with property_run(things, operations=("GET /v1/nothing",)) as run, pytest.raises(Exception) as caught:
+        run.selected()
     text = caught.value.render()
     assert "selects no operation" in text and "'GET /v1/nothing'" in text and "POST /v1/things" in text
 
@@ -188,7 +234,11 @@ def test_dangling_refs_get_permissive_stand_ins_in_a_copy(live):
     before = json.dumps(live, sort_keys=True)
     fixed, stand_ins = generation_document(live)
     assert json.dumps(live, sort_keys=True) == before  # the app's own document is untouched
-    assert {s.ref.rsplit("/", 1)[-1] for s in stand_ins} >= {"BadRequest400", "DefaultError", "OpenAIResponseObjectStream"}
+    assert {s.ref.rsplit("/", 1)[-1] for s in stand_ins} >= {
+        "BadRequest400",
+        "DefaultError",
+        "OpenAIResponseObjectStream",
+    }
     from schemathesis.core.result import Err, Ok
 
     refused = list(schemathesis.openapi.from_dict(live).get_all_operations())
@@ -208,15 +258,20 @@ def test_which_operations_call_the_model(live):
 def test_positive_bodies_name_the_models_the_stack_serves(live):
     from hypothesis import HealthCheck, given, settings
 
-    listing = {"data": [{"id": "openai/gpt-4o", "custom_metadata": {"model_type": "llm"}},
-                        {"id": "openai/text-embedding-3-small", "custom_metadata": {"model_type": "embedding"}}]}
+    listing = {
+        "data": [
+            {"id": "openai/gpt-4o", "custom_metadata": {"model_type": "llm"}},
+            {"id": "openai/text-embedding-3-small", "custom_metadata": {"model_type": "embedding"}},
+        ]
+    }
     generator = Generator.from_document(live, models=ModelCatalogue.from_listing(listing))
     seen: dict[str, list] = {"POST /v1/chat/completions": [], "POST /v1/embeddings": []}
     for key, models in seen.items():
+
         @settings(max_examples=30, database=None, deadline=None, suppress_health_check=list(HealthCheck))
         @given(generator.strategy(generator.operation(key), "positive"))
         def draw(case):
-            models.append(case.body.get("model"))
+            models.append(case.body.get("model"))  # noqa: B023 - draw() runs inside this iteration
 
         draw()
     assert "openai/gpt-4o" in seen["POST /v1/chat/completions"]
@@ -229,12 +284,18 @@ def test_created_ids_come_from_objects_lists_and_response_streams(live):
     [items] = [f for f in resource_families(ApiSpec.from_dict(live)) if f.name == "conversations.items"]
 
     def exchange(body: bytes, content_type="application/json", status=200):
-        return Exchange(Request("POST", "http://x/v1/responses"), Response(status, {"content-type": content_type}, body))
+        return Exchange(
+            Request("POST", "http://x/v1/responses"), Response(status, {"content-type": content_type}, body)
+        )
 
     assert created_ids(responses, exchange(b'{"id": "resp_1", "object": "response"}')) == ["resp_1"]
-    assert created_ids(items, exchange(b'{"data": [{"id": "msg_1"}, {"id": "msg_2"}], "object": "list"}')) == ["msg_1", "msg_2"]
-    stream = (b'data: {"type": "response.created", "response": {"id": "resp_2"}}\n\n'
-              b'data: {"type": "response.completed", "response": {"id": "resp_2"}}\n\n')
+    assert created_ids(
+        items, exchange(b'{"data": [{"id": "msg_1"}, {"id": "msg_2"}], "object": "list"}')
+    ) == ["msg_1", "msg_2"]
+    stream = (
+        b'data: {"type": "response.created", "response": {"id": "resp_2"}}\n\n'
+        b'data: {"type": "response.completed", "response": {"id": "resp_2"}}\n\n'
+    )
     assert created_ids(responses, exchange(stream, "text/event-stream")) == ["resp_2"]
     assert created_ids(responses, exchange(b'{"id": "resp_3"}', status=400)) == []
 
@@ -245,14 +306,16 @@ def test_a_create_that_asked_not_to_be_stored_made_nothing_to_fetch(live):
     [responses] = [f for f in resource_families(ApiSpec.from_dict(live)) if f.name == "responses"]
 
     def created(request_body: bytes, **kwargs):
-        exchange = Exchange(Request("POST", "http://x/v1/responses", body=request_body),
-                            Response(200, {"content-type": "application/json"}, b'{"id": "resp_1", "store": false}'))
+        exchange = Exchange(
+            Request("POST", "http://x/v1/responses", body=request_body),
+            Response(200, {"content-type": "application/json"}, b'{"id": "resp_1", "store": false}'),
+        )
         return created_ids(responses, exchange, **kwargs)
 
     assert created(b'{"input": "hi", "store": false}', store_flag=True) == []
     assert created(b'{"input": "hi", "store": true}', store_flag=True) == ["resp_1"]
     assert created(b'{"input": "hi"}', store_flag=True) == ["resp_1"]
-    assert created(b'\xff not json', store_flag=True) == ["resp_1"]
+    assert created(b"\xff not json", store_flag=True) == ["resp_1"]
     assert created(b'{"input": "hi", "store": false}') == ["resp_1"]  # an operation without `store`
     generator = Generator.from_document(live)
     assert "store" in generator.body_properties(generator.operation("POST /v1/responses"))
@@ -297,13 +360,17 @@ def test_a_type_change_of_a_multipart_string_part_is_not_a_finding():
     from harness.plugin.property_based.checks import _unobservable_on_the_wire
 
     def case(media_type, *mutations):
-        return SimpleNamespace(media_type=media_type,
-                               meta=SimpleNamespace(phase=SimpleNamespace(data=SimpleNamespace(mutations=mutations))))
+        return SimpleNamespace(
+            media_type=media_type,
+            meta=SimpleNamespace(phase=SimpleNamespace(data=SimpleNamespace(mutations=mutations))),
+        )
 
     def mutation(keywords, was):
         return SimpleNamespace(keywords=keywords, original_value=was, schema_pointer="/properties/file")
 
-    assert "/properties/file" in _unobservable_on_the_wire(case("multipart/form-data", mutation(("type",), "string")))
+    assert "/properties/file" in _unobservable_on_the_wire(
+        case("multipart/form-data", mutation(("type",), "string"))
+    )
     assert _unobservable_on_the_wire(case("application/json", mutation(("type",), "string"))) is None
     assert _unobservable_on_the_wire(case("multipart/form-data", mutation(("type",), "integer"))) is None
     assert _unobservable_on_the_wire(case("multipart/form-data", mutation(("required",), None))) is None

@@ -18,7 +18,9 @@ def test_an_unknown_reference_names_the_allowed_values(pytester):
     text = result.stderr.str() + result.stdout.str()
     assert result.ret == pytest.ExitCode.USAGE_ERROR, text
     assert "--reference" in text and "'bogus'" in text, text
-    assert "openai, openresponses, none, or a path to an OpenAPI 3.x" in text and "Traceback" not in text, text
+    assert "openai, openresponses, none, or a path to an OpenAPI 3.x" in text and "Traceback" not in text, (
+        text
+    )
 
 
 def test_the_env_var_is_validated_too(pytester, monkeypatch):
@@ -28,10 +30,14 @@ def test_the_env_var_is_validated_too(pytester, monkeypatch):
     assert "'openia'" in result.stderr.str()
 
 
-@pytest.mark.parametrize("content, expected", [
-    ('{"swagger": "2.0", "paths": {}}', "unsupported OpenAPI version"),
-    ("openapi: [unclosed\n", "is not valid YAML"),
-], ids=["swagger-2", "unreadable"])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ('{"swagger": "2.0", "paths": {}}', "unsupported OpenAPI version"),
+        ("openapi: [unclosed\n", "is not valid YAML"),
+    ],
+    ids=["swagger-2", "unreadable"],
+)
 def test_a_reference_file_that_is_not_openapi_3_gets_the_spec_message(pytester, content, expected):
     bad = pytester.path / "ref.yaml"
     bad.write_text(content)

@@ -24,9 +24,15 @@ def test_the_error_shape_deviation_is_reported_with_evidence(pytester, reference
     pytester.mkdir("suites/demo")
     (pytester.path / "suites/demo/test_demo.py").write_text(SUITE)
     (pytester.path / "none.yaml").write_text("[]\n")
-    result = pytester.runpytest_subprocess(f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p",
-                                           "no:cacheprovider", "--deviations=none.yaml", f"--reference={reference}",
-                                           timeout=300)
+    result = pytester.runpytest_subprocess(
+        f"--cassette-dir={REPO / 'cassettes'}",
+        "suites/demo",
+        "-p",
+        "no:cacheprovider",
+        "--deviations=none.yaml",
+        f"--reference={reference}",
+        timeout=300,
+    )
     markdown = (pytester.path / "reports" / "harness-library.md").read_text()
     title = "reference_error_schema: differs from OpenAI's API: the 400 error body (ErrorResponse)"
     if reference == "none":
@@ -37,6 +43,9 @@ def test_the_error_shape_deviation_is_reported_with_evidence(pytester, reference
     assert title in markdown and '{"detail":"Invalid value' in markdown
     assert "#/components/schemas/ErrorResponse/required in OpenAI's API (openai.json)" in markdown
     assert "## Compatibility with OpenAI's API" in markdown
-    assert "| `GET /v1/conversations/{conversation_id}` | `GET /conversations/{conversation_id}` | 1 |" in markdown
+    assert (
+        "| `GET /v1/conversations/{conversation_id}` | `GET /conversations/{conversation_id}` | 1 |"
+        in markdown
+    )
     data = json.loads((pytester.path / "reports" / "compat-library.json").read_text())
     assert [f["check"] for f in data["findings"]] == ["reference_error_schema"]

@@ -9,8 +9,12 @@ import pytest
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
-ARGS = (f"--cassette-dir={REPO / 'cassettes'}", f"--deviations={REPO / 'harness' / 'bundled' / 'deviations.yaml'}",
-        "-p", "no:cacheprovider")
+ARGS = (
+    f"--cassette-dir={REPO / 'cassettes'}",
+    f"--deviations={REPO / 'harness' / 'bundled' / 'deviations.yaml'}",
+    "-p",
+    "no:cacheprovider",
+)
 
 CHANGED_PROMPT = """
 def test_changed_prompt(openai_client):
@@ -47,7 +51,11 @@ def test_unknown_inference_mode_is_a_usage_error(pytester):
     result = pytester.runpytest_subprocess("--inference-mode=replay-ish", *ARGS, timeout=300)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     err = result.stderr.str()
-    assert "unknown inference mode 'replay-ish'" in err and "record-if-missing" in err and "HARNESS_INFERENCE_MODE" in err
+    assert (
+        "unknown inference mode 'replay-ish'" in err
+        and "record-if-missing" in err
+        and "HARNESS_INFERENCE_MODE" in err
+    )
 
 
 def test_record_mode_without_a_provider_names_the_variables(pytester, monkeypatch):

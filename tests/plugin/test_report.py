@@ -38,11 +38,17 @@ def test_summary_junit_and_markdown(pytester, deviations):
     assert "router harness" in out
     if deviations:
         result.assert_outcomes(passed=1, xfailed=1)
-        result.stdout.fnmatch_lines(["suites/demo × library  1 passed, 1 xfailed",
-                                     "contract: * exchanges checked, 0 opted out; findings: 0 unexpected, * expected*"])
+        result.stdout.fnmatch_lines(
+            [
+                "suites/demo × library  1 passed, 1 xfailed",
+                "contract: * exchanges checked, 0 opted out; findings: 0 unexpected, * expected*",
+            ]
+        )
     else:  # the undeclared 404 fails the test that saw it, and the report says why
         result.assert_outcomes(failed=1, xfailed=1)
-        result.stdout.fnmatch_lines(["suites/demo × library  1 failed, 1 xfailed", "*findings: * unexpected*"])
+        result.stdout.fnmatch_lines(
+            ["suites/demo × library  1 failed, 1 xfailed", "*findings: * unexpected*"]
+        )
         assert "status 404 is not declared for GET /v1/conversations/{conversation_id}" in out
     markdown = (pytester.path / "reports" / "harness-library.md").read_text()
     assert "| suites/demo | library |" in markdown
@@ -55,22 +61,39 @@ def test_with_xdist_the_controller_reports_the_whole_run(pytester):
     controller and hold every worker's tests and findings (the spec document's own finding once)."""
     pytester.mkdir("suites")
     pytester.mkdir("suites/demo")
-    (pytester.path / "suites/demo/test_demo.py").write_text(SUITE + """
+    (pytester.path / "suites/demo/test_demo.py").write_text(
+        SUITE
+        + """
 def test_another_missing_conversation(http_client):
     assert http_client.get("/v1/conversations/conv_" + "1" * 48).status_code == 404
-""")
+"""
+    )
     (pytester.path / "none.yaml").write_text("[]\n")
-    result = pytester.runpytest_subprocess(f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p",
-                                           "no:cacheprovider", "--deviations=none", "-n", "2", timeout=300)
+    result = pytester.runpytest_subprocess(
+        f"--cassette-dir={REPO / 'cassettes'}",
+        "suites/demo",
+        "-p",
+        "no:cacheprovider",
+        "--deviations=none",
+        "-n",
+        "2",
+        timeout=300,
+    )
     result.assert_outcomes(failed=2, xfailed=1)
     # per test: the undeclared 404 and OpenAI's error shape (the default --reference=openai); the spec's own once
-    result.stdout.fnmatch_lines(["suites/demo × library  2 failed, 1 xfailed",
-                                 "contract: * exchanges checked, 0 opted out; findings: 5 unexpected, 0 expected*"])
+    result.stdout.fnmatch_lines(
+        [
+            "suites/demo × library  2 failed, 1 xfailed",
+            "contract: * exchanges checked, 0 opted out; findings: 5 unexpected, 0 expected*",
+        ]
+    )
     markdown = (pytester.path / "reports" / "harness-library.md").read_text()
     assert "| suites/demo | library | 0 | 2 | 1 |" in markdown, markdown
     # the compatibility table adds up both workers' exchanges
-    assert ("| `GET /v1/conversations/{conversation_id}` | `GET /conversations/{conversation_id}` | 2 | — | — | 2/2 |"
-            in markdown), markdown
+    assert (
+        "| `GET /v1/conversations/{conversation_id}` | `GET /conversations/{conversation_id}` | 2 | — | — | 2/2 |"
+        in markdown
+    ), markdown
     assert "test_missing_conversation" in markdown and "test_another_missing_conversation" in markdown
     assert markdown.count("#### spec_refs_resolve") == 1
 
@@ -98,8 +121,16 @@ def test_mixed_error_formats_are_found_when_each_worker_saw_one_of_them(pytester
     declared = yaml.safe_load(DEVIATIONS.read_text())
     entries = declared["deviations"] if isinstance(declared, dict) else declared
     kept = [e for e in entries if e.get("check") != "error_format_consistent"]
-    (pytester.path / "deviations.yaml").write_text(yaml.safe_dump({"deviations": kept} if isinstance(declared, dict) else kept))
-    args = [f"--cassette-dir={REPO / 'cassettes'}", "suites/demo", "-p", "no:cacheprovider", "--deviations=deviations.yaml"]
+    (pytester.path / "deviations.yaml").write_text(
+        yaml.safe_dump({"deviations": kept} if isinstance(declared, dict) else kept)
+    )
+    args = [
+        f"--cassette-dir={REPO / 'cassettes'}",
+        "suites/demo",
+        "-p",
+        "no:cacheprovider",
+        "--deviations=deviations.yaml",
+    ]
     result = pytester.runpytest_subprocess(*args, *(["-n", str(workers)] if workers else []), timeout=300)
     out = result.stdout.str()
     assert result.ret == pytest.ExitCode.TESTS_FAILED, out
@@ -109,8 +140,10 @@ def test_mixed_error_formats_are_found_when_each_worker_saw_one_of_them(pytester
         result.assert_outcomes(passed=2)
         assert "unexpected finding across pytest-xdist workers (no single test saw it):" in out, out
         assert "Seen in: tests on different pytest-xdist workers" in markdown, markdown
-        assert ("suites/demo/test_demo.py::test_a_missing_conversation and suites/demo/test_demo.py::"
-                "test_b_response_without_input, on different pytest-xdist workers") in out, out  # parts ordered by test
+        assert (
+            "suites/demo/test_demo.py::test_a_missing_conversation and suites/demo/test_demo.py::"
+            "test_b_response_without_input, on different pytest-xdist workers"
+        ) in out, out  # parts ordered by test
         assert "findings: 1 unexpected" in out, out
     else:
         result.assert_outcomes(passed=1, failed=1)

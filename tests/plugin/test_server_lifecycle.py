@@ -50,7 +50,12 @@ def test_a_server_run_leaves_nothing_in_the_system_temporary_directory(pytester,
     system_tmp.mkdir()
     pytester.makepyfile(test_up="def test_up(stack):\n    assert stack.mode == 'server'\n")
     monkeypatch.setenv("TMPDIR", str(system_tmp))
-    result = pytester.runpytest_subprocess("--stack-config=server:replay", "-p", "no:cacheprovider",
-                                           f"--basetemp={tmp_path / 'basetemp'}", timeout=300)
+    result = pytester.runpytest_subprocess(
+        "--stack-config=server:replay",
+        "-p",
+        "no:cacheprovider",
+        f"--basetemp={tmp_path / 'basetemp'}",
+        timeout=300,
+    )
     result.assert_outcomes(passed=1)
     assert not list(system_tmp.rglob("ogx-run-*")), sorted(p.name for p in system_tmp.rglob("*"))

@@ -24,15 +24,25 @@ def _event(number: int, kind: str, **fields) -> bytes:
     return f"data: {json.dumps({'type': kind, 'sequence_number': number, **fields})}\n\n".encode()
 
 
-EVENTS = [_event(0, "response.created"), _event(1, "response.output_text.delta", delta="Hum"),
-          _event(2, "response.output_text.delta", delta="ans."),
-          _event(3, "response.completed", response={"output": [{"content": [{"type": "output_text", "text": "Humans."}]}]})]
+EVENTS = [
+    _event(0, "response.created"),
+    _event(1, "response.output_text.delta", delta="Hum"),
+    _event(2, "response.output_text.delta", delta="ans."),
+    _event(
+        3,
+        "response.completed",
+        response={"output": [{"content": [{"type": "output_text", "text": "Humans."}]}]},
+    ),
+]
 
 
 def exchange(test: str = "t::a") -> Exchange:
     body = b"".join(EVENTS)
-    return Exchange(Request("POST", "http://x/v1/responses", {"authorization": "Bearer sk-secret"}, b"{}"),
-                    Response(200, {"content-type": "text/event-stream"}, body), test=test)
+    return Exchange(
+        Request("POST", "http://x/v1/responses", {"authorization": "Bearer sk-secret"}, b"{}"),
+        Response(200, {"content-type": "text/event-stream"}, body),
+        test=test,
+    )
 
 
 def test_events_take_the_time_of_the_chunk_that_completed_them(t):
@@ -54,11 +64,21 @@ def test_without_chunk_times_offsets_are_unknown_not_made_up(t):
 
 
 def test_an_undeclared_break_comes_before_an_earlier_declared_one(t):
-    declared = CheckFailure("sse_event_field", "4 of 4 events have no `event:` line",
-                            (Evidence("stream excerpt", "#0 (line 1): data: …"),), expected_reason="known")
-    undeclared = CheckFailure("responses_stream_sequence_numbers", "sequence_number goes from 2 (#2 x) to 2 (#3 y)")
+    declared = CheckFailure(
+        "sse_event_field",
+        "4 of 4 events have no `event:` line",
+        (Evidence("stream excerpt", "#0 (line 1): data: …"),),
+        expected_reason="known",
+    )
+    undeclared = CheckFailure(
+        "responses_stream_sequence_numbers", "sequence_number goes from 2 (#2 x) to 2 (#3 y)"
+    )
     assert t._first_broken([declared, undeclared]) == {
-        "check": "responses_stream_sequence_numbers", "title": undeclared.title, "event_index": 2, "kind": "unexpected"}
+        "check": "responses_stream_sequence_numbers",
+        "title": undeclared.title,
+        "event_index": 2,
+        "kind": "unexpected",
+    }
     assert t._first_broken([declared])["event_index"] == 0
 
 

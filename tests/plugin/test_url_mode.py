@@ -27,10 +27,21 @@ def hand_started_stack(tmp_path):
         "STACK_STATE_DIR": str(tmp_path),
         "UPSTREAM_BASE_URL": "http://127.0.0.1:9/v1",
         "TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(tmp_path / "tiktoken")),
-        "TMPDIR": str(tmp_path),  # OGX's CLI leaves the resolved config (ogx-run-*.yaml) in the temporary directory
+        "TMPDIR": str(
+            tmp_path
+        ),  # OGX's CLI leaves the resolved config (ogx-run-*.yaml) in the temporary directory
     }
-    command = [sys.executable, "-m", "ogx.cli.ogx", "stack", "run", str(REPO / "harness/bundled/stacks/replay.yaml"),
-               "--port", str(port), "--insecure"]
+    command = [
+        sys.executable,
+        "-m",
+        "ogx.cli.ogx",
+        "stack",
+        "run",
+        str(REPO / "harness/bundled/stacks/replay.yaml"),
+        "--port",
+        str(port),
+        "--insecure",
+    ]
     with open(tmp_path / "server.log", "wb") as log:
         proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -42,7 +53,9 @@ def hand_started_stack(tmp_path):
             except httpx.HTTPError:
                 time.sleep(0.3)
         else:
-            pytest.fail("the hand-started stack did not come up:\n" + (tmp_path / "server.log").read_text()[-3000:])
+            pytest.fail(
+                "the hand-started stack did not come up:\n" + (tmp_path / "server.log").read_text()[-3000:]
+            )
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
@@ -50,6 +63,13 @@ def hand_started_stack(tmp_path):
 
 
 def test_smoke_suite_against_a_url(pytester, hand_started_stack):
-    result = pytester.runpytest_subprocess(str(REPO / "suites/smoke"), f"--stack-config={hand_started_stack}",
-                                           "-p", "no:cacheprovider", timeout=300)
-    result.assert_outcomes(passed=4, xfailed=2)  # OGX 1.5.0: the two inspect/routes deviations (test_smoke.py)
+    result = pytester.runpytest_subprocess(
+        str(REPO / "suites/smoke"),
+        f"--stack-config={hand_started_stack}",
+        "-p",
+        "no:cacheprovider",
+        timeout=300,
+    )
+    result.assert_outcomes(
+        passed=4, xfailed=2
+    )  # OGX 1.5.0: the two inspect/routes deviations (test_smoke.py)

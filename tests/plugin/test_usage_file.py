@@ -37,13 +37,22 @@ def _project(pytester: pytest.Pytester, *tests: str, cassettes: Path | None = No
     for i, source in enumerate(tests):
         (pytester.path / f"suites/demo/test_{i}.py").write_text(source)
     target = cassettes or pytester.path / "cassettes"
-    shutil.copytree(REPO / "cassettes", target, ignore=shutil.ignore_patterns(".usage.json*", "..usage.json*"))
+    shutil.copytree(
+        REPO / "cassettes", target, ignore=shutil.ignore_patterns(".usage.json*", "..usage.json*")
+    )
     return target
 
 
 def _run(pytester: pytest.Pytester, cassettes: Path, *extra: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("suites/demo", f"--cassette-dir={cassettes}", "-p", "no:cacheprovider",
-                                         f"--deviations={REPO / 'harness' / 'bundled' / 'deviations.yaml'}", *extra, timeout=300)
+    return pytester.runpytest_subprocess(
+        "suites/demo",
+        f"--cassette-dir={cassettes}",
+        "-p",
+        "no:cacheprovider",
+        f"--deviations={REPO / 'harness' / 'bundled' / 'deviations.yaml'}",
+        *extra,
+        timeout=300,
+    )
 
 
 def test_a_green_full_run_records_what_it_used(pytester):

@@ -56,9 +56,18 @@ class FakeUpstream:
             if not message.get("more_body"):
                 break
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
-        self.calls.append({"method": scope["method"], "path": scope["path"], "headers": headers, "body": body})
+        self.calls.append(
+            {"method": scope["method"], "path": scope["path"], "headers": headers, "body": body}
+        )
         if scope["path"] == "/v1/models":
-            await _json(send, 200, {"object": "list", "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "fake"}]})
+            await _json(
+                send,
+                200,
+                {
+                    "object": "list",
+                    "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "fake"}],
+                },
+            )
             return
         request = json.loads(body)
         prompt = request["messages"][-1]["content"]
@@ -68,16 +77,54 @@ class FakeUpstream:
         text = f"you said {prompt}" if prompt != "leak" else f"your key is {headers.get('authorization', '')}"
         words = text.split(" ")
         if not request.get("stream"):
-            await _json(send, 200, {"id": "cmpl-1", "object": "chat.completion", "created": 1, "model": request["model"],
-                                    "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]})
+            await _json(
+                send,
+                200,
+                {
+                    "id": "cmpl-1",
+                    "object": "chat.completion",
+                    "created": 1,
+                    "model": request["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": text},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                },
+            )
             return
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream; charset=utf-8")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/event-stream; charset=utf-8")],
+            }
+        )
         for index, word in enumerate(words):
             if prompt == "die mid-stream" and index == 2:
                 raise RuntimeError("connection lost")  # uvicorn drops the connection mid-body
-            chunk = {"id": "cmpl-1", "object": "chat.completion.chunk", "created": 1, "model": request["model"],
-                     "choices": [{"index": 0, "delta": {"content": word if index == 0 else " " + word}, "finish_reason": None}]}
-            await send({"type": "http.response.body", "body": f"data: {json.dumps(chunk)}\n\n".encode(), "more_body": True})
+            chunk = {
+                "id": "cmpl-1",
+                "object": "chat.completion.chunk",
+                "created": 1,
+                "model": request["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {"content": word if index == 0 else " " + word},
+                        "finish_reason": None,
+                    }
+                ],
+            }
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": f"data: {json.dumps(chunk)}\n\n".encode(),
+                    "more_body": True,
+                }
+            )
             if self.gap:
                 await asyncio.sleep(self.gap)
         await send({"type": "http.response.body", "body": b"data: [DONE]\n\n"})
@@ -85,7 +132,9 @@ class FakeUpstream:
 
 async def _json(send: Any, status: int, body: Any) -> None:
     payload = json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+    await send(
+        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
+    )
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -97,7 +146,9 @@ def sse(*payloads: str) -> str:
     return "".join(f"data: {p}\n\n" for p in payloads) + "data: [DONE]\n\n"
 
 
-def recorded(body: dict, answer: str = "hello", *, offsets: list[int] | None = None, rules: MatchRules | None = None) -> Interaction:
+def recorded(
+    body: dict, answer: str = "hello", *, offsets: list[int] | None = None, rules: MatchRules | None = None
+) -> Interaction:
     """A streamed chat-completions interaction answering ``answer`` in one chunk."""
     stream = sse(json.dumps({"choices": [{"index": 0, "delta": {"content": answer}}]}))
     return Interaction(

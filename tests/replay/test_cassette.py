@@ -24,7 +24,9 @@ def test_output_is_stable_and_reviewable(tmp_path):
     text = cassette.dumps(interactions)
     assert cassette.dumps(cassette.loads(text, tmp_path / "c.yaml")) == text  # no churn on rewrite
     assert text.startswith("version: 2\ninteractions:\n- request:\n    method: POST\n    uri:")
-    assert text.index("\nentries: 2\n") > text.rindex("data: [DONE]")  # written last: a file cut anywhere loses it
+    assert text.index("\nentries: 2\n") > text.rindex(
+        "data: [DONE]"
+    )  # written last: a file cut anywhere loses it
     # each stream event and each request-body line is a line of its own in a diff
     assert '\n        data: {"choices": [{"index": 0, "delta": {"content": "first answer"}}]}\n' in text
     assert '\n        "model": "fake-model",\n' in text
@@ -67,9 +69,18 @@ def test_invalid_json_names_line(tmp_path):
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda d: d["interactions"][1]["response"]["status"].update(code="ok"), "interaction 1 (0-based, line 5): response.status.code"),
-        (lambda d: d["interactions"][0].pop("request"), "interaction 0 (0-based, line 4): request must be a mapping"),
-        (lambda d: d["interactions"][1]["request"].update(uri=""), "interaction 1 (0-based, line 5): request.uri"),
+        (
+            lambda d: d["interactions"][1]["response"]["status"].update(code="ok"),
+            "interaction 1 (0-based, line 5): response.status.code",
+        ),
+        (
+            lambda d: d["interactions"][0].pop("request"),
+            "interaction 0 (0-based, line 4): request must be a mapping",
+        ),
+        (
+            lambda d: d["interactions"][1]["request"].update(uri=""),
+            "interaction 1 (0-based, line 5): request.uri",
+        ),
         (lambda d: d["interactions"][0]["harness"].update(offsets_ms=[1]), "2 events"),
         (lambda d: d["interactions"][0]["request"].update(headers={"a": [1]}), "request.headers"),
         (lambda d: d.update(version=3), "unsupported cassette version 3"),
@@ -77,10 +88,27 @@ def test_invalid_json_names_line(tmp_path):
     ],
 )
 def test_hand_edited_entries_are_named_by_index_and_line(tmp_path, edit, expected):
-    data = json.loads(json.dumps({"version": 2, "interactions": [recorded(chat("a"), offsets=[1, 2]).to_vcr(), recorded(chat("b")).to_vcr()], "entries": 2}))
+    data = json.loads(
+        json.dumps(
+            {
+                "version": 2,
+                "interactions": [recorded(chat("a"), offsets=[1, 2]).to_vcr(), recorded(chat("b")).to_vcr()],
+                "entries": 2,
+            }
+        )
+    )
     edit(data)
     path = tmp_path / "edited.yaml"
-    path.write_text("{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" if k != "interactions" else '"interactions": [\n' + ",\n".join(json.dumps(i) for i in v) + "]" for k, v in data.items()) + "}\n")  # JSON is valid YAML; one entry per line
+    path.write_text(
+        "{\n"
+        + ",\n".join(
+            f"{json.dumps(k)}: {json.dumps(v)}"
+            if k != "interactions"
+            else '"interactions": [\n' + ",\n".join(json.dumps(i) for i in v) + "]"
+            for k, v in data.items()
+        )
+        + "}\n"
+    )  # JSON is valid YAML; one entry per line
     with pytest.raises(CassetteError) as caught:
         cassette.load(path)
     assert expected in caught.value.message
@@ -115,26 +143,32 @@ def _umask():
     return mask
 
 
-REPO_CASSETTE = Path(__file__).resolve().parents[2] / "cassettes" / "ogx" / "responses" / "test_basic_responses.yaml"
+REPO_CASSETTE = (
+    Path(__file__).resolve().parents[2] / "cassettes" / "ogx" / "responses" / "test_basic_responses.yaml"
+)
 
 
 def _corrupt_entry(tmp_path, index, old, new):
     """A copy of a real committed cassette with one string replaced inside entry ``index``."""
     text = REPO_CASSETTE.read_text()
     starts = [m.start() for m in re.finditer(r"^- request:", text, flags=re.M)] + [len(text)]
-    entry = text[starts[index]:starts[index + 1]]
+    entry = text[starts[index] : starts[index + 1]]
     assert old in entry
     path = tmp_path / "responses" / REPO_CASSETTE.name
     path.parent.mkdir()
-    path.write_text(text[:starts[index]] + entry.replace(old, new, 1) + text[starts[index + 1]:])
-    return path, text[:starts[index]].count("\n") + 1
+    path.write_text(text[: starts[index]] + entry.replace(old, new, 1) + text[starts[index + 1] :])
+    return path, text[: starts[index]].count("\n") + 1
 
 
 @pytest.mark.parametrize(
     ("old", "new", "where"),
     [
         ('"model": "gpt-4o",', '"model": "gpt-4o"', "request.body is not valid JSON (application/json)"),
-        ('data: {"id": "rec-', 'data: {"id" "rec-', "response.body.string, stream event 0 (0-based) is not valid JSON (a JSON event or [DONE])"),
+        (
+            'data: {"id": "rec-',
+            'data: {"id" "rec-',
+            "response.body.string, stream event 0 (0-based) is not valid JSON (a JSON event or [DONE])",
+        ),
     ],
     ids=["request body", "stream event"],
 )
@@ -154,7 +188,10 @@ def test_a_json_response_that_does_not_parse_is_named(tmp_path):
     interaction.response_body = '{"id": "cmpl-1", "choices": [{"message": {"content": "cut'
     path = tmp_path / "c.yaml"
     path.write_text(cassette.dumps([recorded(chat("first")), interaction]))
-    with pytest.raises(CassetteError, match=r"interaction 1 \(0-based, line \d+\): response.body.string is not valid JSON \(application/json; charset=utf-8\)"):
+    with pytest.raises(
+        CassetteError,
+        match=r"interaction 1 \(0-based, line \d+\): response.body.string is not valid JSON \(application/json; charset=utf-8\)",
+    ):
         cassette.load(path)
 
 

@@ -14,20 +14,33 @@ def stream(*events: dict, prefix: str = "") -> str:
 
 
 def pieces(text: str, size: int) -> list[str]:
-    return [text[i:i + size] for i in range(0, len(text), size)]
+    return [text[i : i + size] for i in range(0, len(text), size)]
 
 
 def test_tool_call_arguments_are_joined_per_call():
     args = json.dumps({"token": KEY})
-    events = [{"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": p}}]}}]} for p in pieces(args, 5)]
+    events = [
+        {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": p}}]}}]}
+        for p in pieces(args, 5)
+    ]
     redacted = redact_stream(stream(*events), REDACTOR)
-    joined = "".join(e["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] for e in payloads(redacted)[:-1])
+    joined = "".join(
+        e["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] for e in payloads(redacted)[:-1]
+    )
     assert json.loads(joined) == {"token": "<redacted>"}
 
 
 def test_responses_api_delta_events_keep_their_event_lines():
-    events = [{"type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0, "content_index": 0, "delta": p}
-              for p in pieces(f"your key is {KEY}.", 4)]
+    events = [
+        {
+            "type": "response.output_text.delta",
+            "item_id": "msg_1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": p,
+        }
+        for p in pieces(f"your key is {KEY}.", 4)
+    ]
     text = "".join(f"event: response.output_text.delta\ndata: {json.dumps(e)}\n\n" for e in events)
     redacted = redact_stream(text, REDACTOR)
     assert redacted.count("event: response.output_text.delta\ndata: {") == len(events)
@@ -35,8 +48,20 @@ def test_responses_api_delta_events_keep_their_event_lines():
 
 
 def test_two_choices_are_two_channels_and_a_secret_in_one_piece_is_still_redacted():
-    events = [{"choices": [{"index": 0, "delta": {"content": "sk-live-0123"}}, {"index": 1, "delta": {"content": KEY}}]},
-              {"choices": [{"index": 0, "delta": {"content": "456789abcdefghij"}}, {"index": 1, "delta": {"content": " ok"}}]}]
+    events = [
+        {
+            "choices": [
+                {"index": 0, "delta": {"content": "sk-live-0123"}},
+                {"index": 1, "delta": {"content": KEY}},
+            ]
+        },
+        {
+            "choices": [
+                {"index": 0, "delta": {"content": "456789abcdefghij"}},
+                {"index": 1, "delta": {"content": " ok"}},
+            ]
+        },
+    ]
     redacted = payloads(redact_stream(stream(*events), REDACTOR))
     assert [c["delta"]["content"] for c in redacted[0]["choices"]] == ["<redacted>", "<redacted>"]
     assert [c["delta"]["content"] for c in redacted[1]["choices"]] == ["", " ok"]
@@ -45,5 +70,5 @@ def test_two_choices_are_two_channels_and_a_secret_in_one_piece_is_still_redacte
 
 
 def test_a_stream_without_secrets_is_unchanged_and_non_json_events_are_kept():
-    text = "data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"hi\"}}]}\r\n\r\n: keep-alive\n\ndata: not json\n\n"
+    text = 'data: {"choices": [{"index": 0, "delta": {"content": "hi"}}]}\r\n\r\n: keep-alive\n\ndata: not json\n\n'
     assert redact_stream(text, REDACTOR) == text

@@ -48,7 +48,10 @@ def test_replays_a_recorded_stream_event_by_event(tmp_path):
 
 def test_recorded_speed_replays_the_time_offsets_and_instant_does_not(tmp_path):
     write_cassette(tmp_path / "c.yaml", [recorded(chat("slow"), "x", offsets=[0, 400])])
-    with ReplayEndpoint(tmp_path, speed="recorded") as endpoint, httpx.Client(base_url=endpoint.base_url) as client:
+    with (
+        ReplayEndpoint(tmp_path, speed="recorded") as endpoint,
+        httpx.Client(base_url=endpoint.base_url) as client,
+    ):
         (first, _), (last, _) = stream_events(client, chat("slow"))
     assert last >= 0.4  # the second event waited for its offset...
     assert first < last - 0.2  # ...and the first was sent (flushed) before it, not buffered
@@ -117,7 +120,9 @@ def test_record_modes_without_an_upstream_name_the_env_vars(tmp_path):
         with pytest.raises(UsageError) as caught:
             ReplayEndpoint(tmp_path, mode=mode)
         text = caught.value.render()
-        assert "HARNESS_UPSTREAM_BASE_URL" in text and "HARNESS_UPSTREAM_API_KEY" in text and repr(mode) in text
+        assert (
+            "HARNESS_UPSTREAM_BASE_URL" in text and "HARNESS_UPSTREAM_API_KEY" in text and repr(mode) in text
+        )
 
 
 def test_a_corrupt_cassette_fails_at_start_naming_the_file(tmp_path):
@@ -134,7 +139,9 @@ def test_record_forwards_with_our_key_and_stores_a_redacted_timed_entry(tmp_path
         upstream = Upstream(fake.base_url, UPSTREAM_KEY)
         with ReplayEndpoint(tmp_path, mode="record", upstream=upstream) as endpoint:
             endpoint.set_current_test("suites/responses/test_x.py::test_leak")
-            client = httpx.Client(base_url=endpoint.base_url, headers={"Authorization": "Bearer sk-test-app-key-000000000"})
+            client = httpx.Client(
+                base_url=endpoint.base_url, headers={"Authorization": "Bearer sk-test-app-key-000000000"}
+            )
             events = stream_events(client, {**chat("leak"), "user": "u1"})
             streamed = stream_events(client, chat("count to three"))
     assert text_of(events) == f"your key is Bearer {UPSTREAM_KEY}"  # live traffic is untouched
@@ -165,11 +172,15 @@ def test_recorded_entries_replay_without_the_upstream(tmp_path):
 
 def test_record_if_missing_forwards_only_what_is_not_recorded(tmp_path):
     write_cassette(tmp_path / "c.yaml", [recorded(chat("known"), "from the cassette")])
-    with FakeUpstream() as fake:
-        with ReplayEndpoint(tmp_path, mode=InferenceMode.RECORD_IF_MISSING, upstream=Upstream(fake.base_url)) as endpoint:
-            with httpx.Client(base_url=endpoint.base_url) as client:
-                assert text_of(stream_events(client, chat("known"))) == "from the cassette"
-                assert text_of(stream_events(client, chat("new one"))) == "you said new one"
+    with (
+        FakeUpstream() as fake,
+        ReplayEndpoint(
+            tmp_path, mode=InferenceMode.RECORD_IF_MISSING, upstream=Upstream(fake.base_url)
+        ) as endpoint,
+        httpx.Client(base_url=endpoint.base_url) as client,
+    ):
+        assert text_of(stream_events(client, chat("known"))) == "from the cassette"
+        assert text_of(stream_events(client, chat("new one"))) == "you said new one"
     assert [json.loads(c["body"])["messages"][0]["content"] for c in fake.chat_calls()] == ["new one"]
     assert len(load(tmp_path / "unattributed.yaml")) == 1
     assert len(load(tmp_path / "c.yaml")) == 1
@@ -210,7 +221,11 @@ def test_an_unreachable_upstream_is_reported_for_the_test(tmp_path):
         endpoint.set_current_test("t::x")
         assert client_post_status(endpoint, chat("x")) == 502
         problems = endpoint.take_misses("t::x")
-    assert len(problems) == 1 and "could not be reached" in problems[0].message and dead_url in problems[0].message
+    assert (
+        len(problems) == 1
+        and "could not be reached" in problems[0].message
+        and dead_url in problems[0].message
+    )
 
 
 def test_the_listening_socket_is_tcp_so_asyncio_disables_nagle(tmp_path):

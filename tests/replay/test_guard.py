@@ -28,9 +28,8 @@ def attempts(monkeypatch):
 
 
 def test_a_connection_to_another_host_is_refused_and_remembered(attempts):
-    with outbound_guard() as guard, socket.socket() as sock:
-        with pytest.raises(OutboundBlocked) as caught:
-            sock.connect(("203.0.113.9", 443))
+    with outbound_guard() as guard, socket.socket() as sock, pytest.raises(OutboundBlocked) as caught:
+        sock.connect(("203.0.113.9", 443))
     assert attempts == []
     error = caught.value
     assert isinstance(error, ReplayError) and isinstance(error, OSError)  # the app sees "network down"
@@ -82,9 +81,8 @@ def test_the_patches_are_removed_on_exit(attempts):
 
 
 def test_guards_do_not_nest():
-    with outbound_guard(), pytest.raises(UsageError, match="already active"):
-        with outbound_guard():
-            pass
+    with outbound_guard(), pytest.raises(UsageError, match="already active"), outbound_guard():
+        pass
 
 
 def test_in_process_asgi_traffic_and_the_replay_endpoint_pass(tmp_path, monkeypatch):
@@ -103,7 +101,9 @@ def test_in_process_asgi_traffic_and_the_replay_endpoint_pass(tmp_path, monkeypa
         await send({"type": "http.response.body", "body": b"in-process"})
 
     async def call_asgi():
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://testserver") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app), base_url="http://testserver"
+        ) as client:
             return (await client.get("/")).text
 
     with ReplayEndpoint(tmp_path) as endpoint, outbound_guard() as guard:

@@ -29,7 +29,9 @@ def test_identical_requests_share_one_entry(tmp_path, rules):
     library = CassetteLibrary(tmp_path, rules)
     target = tmp_path / "t.yaml"
     library.add(recorded(chat("same"), "first"), target=target)
-    library.add(recorded({**chat("same"), "stream_options": {"include_usage": True}}, "second"), target=target)
+    library.add(
+        recorded({**chat("same"), "stream_options": {"include_usage": True}}, "second"), target=target
+    )
     library.flush()
     stored = load(target)
     assert len(stored) == 1 and "first" in stored[0].response_body
@@ -58,24 +60,35 @@ def test_flush_merges_with_what_another_writer_wrote_meanwhile(tmp_path, rules):
 
 def test_new_recordings_go_to_one_cassette_per_test_module(tmp_path, rules):
     library = CassetteLibrary(tmp_path, rules)
-    assert library.target_for("suites/responses/test_basic.py::test_x[a-b]") == tmp_path / "suites/responses/test_basic.yaml"
+    assert (
+        library.target_for("suites/responses/test_basic.py::test_x[a-b]")
+        == tmp_path / "suites/responses/test_basic.yaml"
+    )
     assert library.target_for(None) == tmp_path / "unattributed.yaml"
     assert library.target_for("../../etc/passwd.py::t") == tmp_path / "etc/passwd.yaml"
 
 
 def test_nearest_prefers_same_route_and_model_and_closest_body(tmp_path, rules):
-    write_cassette(tmp_path / "a.yaml", [
-        recorded(chat("Which planet do humans live on?"), "Earth"),
-        recorded(chat("Which planet has rings?"), "Saturn"),
-        recorded(chat("Which planet do humans live on?", model="other-model"), "x"),
-    ])
+    write_cassette(
+        tmp_path / "a.yaml",
+        [
+            recorded(chat("Which planet do humans live on?"), "Earth"),
+            recorded(chat("Which planet has rings?"), "Saturn"),
+            recorded(chat("Which planet do humans live on?", model="other-model"), "x"),
+        ],
+    )
     library = CassetteLibrary.load(tmp_path, rules)
-    request = rules.canonical("POST", "/v1/chat/completions", json.dumps(chat("Which planet do dolphins live on?")))
+    request = rules.canonical(
+        "POST", "/v1/chat/completions", json.dumps(chat("Which planet do dolphins live on?"))
+    )
     nearest = library.nearest(request)
     assert nearest.ref.endswith("a.yaml#0")
     assert library.nearest(rules.canonical("POST", "/v1/embeddings", "{}")) is None
 
 
 def test_models_lists_recorded_models(tmp_path, rules):
-    write_cassette(tmp_path / "a.yaml", [recorded(chat("a", model="m2")), recorded(chat("b", model="m1")), recorded(chat("c", model="m1"))])
+    write_cassette(
+        tmp_path / "a.yaml",
+        [recorded(chat("a", model="m2")), recorded(chat("b", model="m1")), recorded(chat("c", model="m1"))],
+    )
     assert CassetteLibrary.load(tmp_path, rules).models() == ["m1", "m2"]

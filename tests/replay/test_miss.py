@@ -24,7 +24,9 @@ def test_the_diff_shows_only_what_differs_and_is_bounded(tmp_path, rules):
     write_cassette(tmp_path / "a.yaml", [recorded(chat(long_prompt, temperature=0.2))])
     library = CassetteLibrary.load(tmp_path, rules)
     request = canonical(rules, chat(long_prompt, temperature=0.7))
-    miss = recording_missing(request, library.nearest(request), nodeid="t.py::test_it[a b]", cassette_dir=tmp_path)
+    miss = recording_missing(
+        request, library.nearest(request), nodeid="t.py::test_it[a b]", cassette_dir=tmp_path
+    )
     text = miss.render()
     assert '-  "temperature": 0.2' in text and '+  "temperature": 0.7' in text
     assert "line 3" not in text  # unchanged message content stays out of the diff
@@ -33,9 +35,14 @@ def test_the_diff_shows_only_what_differs_and_is_bounded(tmp_path, rules):
 
 
 def test_a_huge_diff_is_cut(tmp_path, rules):
-    write_cassette(tmp_path / "a.yaml", [recorded({"model": "m", "messages": [{"role": "user", "content": str(i)} for i in range(200)]})])
+    write_cassette(
+        tmp_path / "a.yaml",
+        [recorded({"model": "m", "messages": [{"role": "user", "content": str(i)} for i in range(200)]})],
+    )
     library = CassetteLibrary.load(tmp_path, rules)
-    request = canonical(rules, {"model": "m", "messages": [{"role": "user", "content": str(i + 1000)} for i in range(200)]})
+    request = canonical(
+        rules, {"model": "m", "messages": [{"role": "user", "content": str(i + 1000)} for i in range(200)]}
+    )
     text = recording_missing(request, library.nearest(request), nodeid=None, cassette_dir=tmp_path).render()
     assert "more diff lines)" in text
     assert text.count("\n    ") <= MAX_DIFF_LINES + 5

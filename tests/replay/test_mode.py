@@ -6,8 +6,13 @@ from harness.replay import InferenceMode
 
 @pytest.mark.parametrize(
     ("text", "mode"),
-    [("replay", InferenceMode.REPLAY), ("record", InferenceMode.RECORD), ("record-if-missing", InferenceMode.RECORD_IF_MISSING),
-     ("RECORD_IF_MISSING", InferenceMode.RECORD_IF_MISSING), (" live ", InferenceMode.LIVE)],
+    [
+        ("replay", InferenceMode.REPLAY),
+        ("record", InferenceMode.RECORD),
+        ("record-if-missing", InferenceMode.RECORD_IF_MISSING),
+        ("RECORD_IF_MISSING", InferenceMode.RECORD_IF_MISSING),
+        (" live ", InferenceMode.LIVE),
+    ],
 )
 def test_parse_accepts_each_mode(text, mode):
     assert InferenceMode.parse(text) is mode
@@ -34,5 +39,7 @@ def test_mode_properties():
     assert InferenceMode.REPLAY.reads_cassettes and not InferenceMode.REPLAY.writes_cassettes
     assert not InferenceMode.REPLAY.needs_upstream
     assert InferenceMode.RECORD.writes_cassettes and not InferenceMode.RECORD.reads_cassettes
-    assert InferenceMode.RECORD_IF_MISSING.reads_cassettes and InferenceMode.RECORD_IF_MISSING.writes_cassettes
+    assert (
+        InferenceMode.RECORD_IF_MISSING.reads_cassettes and InferenceMode.RECORD_IF_MISSING.writes_cassettes
+    )
     assert InferenceMode.LIVE.needs_upstream and not InferenceMode.LIVE.writes_cassettes

@@ -12,8 +12,12 @@ from harness.replay import CassetteLibrary, import_ogx_recordings
 
 OGX_RECORDINGS = Path(__file__).resolve().parents[1] / "data" / "ogx-recordings"
 REPO_CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "ogx"
-PLANET = {"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": "Which planet do humans live on?"}],
-          "stream_options": {"include_usage": True}}  # exactly what OGX 1.5.0 sends upstream
+PLANET = {
+    "model": "gpt-4o",
+    "stream": True,
+    "messages": [{"role": "user", "content": "Which planet do humans live on?"}],
+    "stream_options": {"include_usage": True},
+}  # exactly what OGX 1.5.0 sends upstream
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +31,9 @@ def answer_text(entry):
     for event in entry.interaction.events():
         payload = event.decode().strip().removeprefix("data: ")
         if payload != "[DONE]":
-            text += "".join((c.get("delta") or {}).get("content") or "" for c in json.loads(payload)["choices"])
+            text += "".join(
+                (c.get("delta") or {}).get("content") or "" for c in json.loads(payload)["choices"]
+            )
     return text
 
 
@@ -38,7 +44,9 @@ def test_every_recording_is_read_and_identical_requests_share_one_entry(imported
     assert len(library) == report.entries_added == 30 - report.duplicates == 16  # service_tier: two requests
     assert (report.duplicates, report.conflicting) == (14, 6)
     assert sorted(p.relative_to(dest).as_posix() for p in library.files()) == [
-        "responses/test_basic_responses.yaml", "responses/test_tool_responses.yaml"]
+        "responses/test_basic_responses.yaml",
+        "responses/test_tool_responses.yaml",
+    ]
 
 
 def test_paths_are_normalised_and_streams_converted(imported, rules):
@@ -58,9 +66,14 @@ def test_the_kept_answer_is_the_one_a_recorded_follow_up_continues(imported, rul
     library = CassetteLibrary.load(dest, rules)
     first = library.lookup(rules.canonical("POST", "/v1/chat/completions", json.dumps(PLANET)))
     assert answer_text(first) == "Humans live on Earth."
-    follow_up = {**PLANET, "messages": PLANET["messages"] + [
-        {"role": "assistant", "content": "Humans live on Earth."},
-        {"role": "user", "content": "Repeat your previous response in all caps."}]}
+    follow_up = {
+        **PLANET,
+        "messages": PLANET["messages"]
+        + [
+            {"role": "assistant", "content": "Humans live on Earth."},
+            {"role": "user", "content": "Repeat your previous response in all caps."},
+        ],
+    }
     second = library.lookup(rules.canonical("POST", "/v1/chat/completions", json.dumps(follow_up)))
     assert answer_text(second) == "HUMANS LIVE ON EARTH."
 
@@ -80,9 +93,13 @@ def test_the_committed_cassettes_are_what_the_importer_makes(imported, rules):
     committed = CassetteLibrary.load(REPO_CASSETTES, rules)
     for made in CassetteLibrary.load(dest, rules).entries():
         twin = committed.lookup(made.canonical)
-        assert twin is not None, f"{made.interaction.origin} is not in {REPO_CASSETTES}: re-run `harness cassettes import-ogx`"
+        assert twin is not None, (
+            f"{made.interaction.origin} is not in {REPO_CASSETTES}: re-run `harness cassettes import-ogx`"
+        )
         assert twin.file.relative_to(REPO_CASSETTES) == made.file.relative_to(dest)
-        assert twin.interaction == made.interaction, f"{twin.ref} differs from a fresh import of {made.interaction.origin}"
+        assert twin.interaction == made.interaction, (
+            f"{twin.ref} differs from a fresh import of {made.interaction.origin}"
+        )
 
 
 def test_a_file_that_is_not_an_ogx_recording_is_listed_and_the_rest_imported(tmp_path):
@@ -94,7 +111,8 @@ def test_a_file_that_is_not_an_ogx_recording_is_listed_and_the_rest_imported(tmp
     assert report.files_read == 7 and len(report.corpus.recordings) == 5
     assert {(u.source.name, u.reason) for u in report.corpus.unreplayable} == {
         ("zz-broken.json", "not an OGX recording (no request and response objects)"),
-        ("zz-truncated.json", "not valid JSON")}
+        ("zz-truncated.json", "not valid JSON"),
+    }
     assert "2 not replayable" not in report.render() and "1 not replayable: not valid JSON" in report.render()
     assert list((tmp_path / "out").rglob("*.yaml"))
 

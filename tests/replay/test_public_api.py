@@ -8,5 +8,13 @@ def test_every_exported_name_exists_and_is_listed_once():
 
 
 def test_the_documented_entry_points_are_exported():
-    for name in ("ReplayEndpoint", "InferenceMode", "Upstream", "outbound_guard", "import_ogx_recordings", "prune", "scan_files"):
+    for name in (
+        "ReplayEndpoint",
+        "InferenceMode",
+        "Upstream",
+        "outbound_guard",
+        "import_ogx_recordings",
+        "prune",
+        "scan_files",
+    ):
         assert name in replay.__all__

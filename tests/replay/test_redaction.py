@@ -9,7 +9,14 @@ def redactor():
 
 def test_credential_headers_are_replaced_whatever_their_value():
     r = redactor()
-    for name in ("Authorization", "api-key", "X-Api-Key", "X-LlamaStack-Provider-Data", "x-ogx-provider-data", "Cookie"):
+    for name in (
+        "Authorization",
+        "api-key",
+        "X-Api-Key",
+        "X-LlamaStack-Provider-Data",
+        "x-ogx-provider-data",
+        "Cookie",
+    ):
         assert r.header(name, "anything at all") == "<redacted>", name
     assert r.header("Content-Type", "application/json") == "application/json"
 

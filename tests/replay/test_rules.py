@@ -36,8 +36,13 @@ def test_defaults_are_dropped_only_when_equal(rules):
 
 @pytest.mark.parametrize(
     "change",
-    [{"model": "gpt-4o-mini"}, {"stream": False}, {"temperature": 0.2}, {"tools": [{"type": "function", "function": {"name": "f"}}]},
-     {"messages": [{"role": "user", "content": "Which planet do dolphins live on?"}]}],
+    [
+        {"model": "gpt-4o-mini"},
+        {"stream": False},
+        {"temperature": 0.2},
+        {"tools": [{"type": "function", "function": {"name": "f"}}]},
+        {"messages": [{"role": "user", "content": "Which planet do dolphins live on?"}]},
+    ],
 )
 def test_fields_that_change_the_answer_change_the_key(rules, change):
     assert key(rules, {**OGX_150_BODY, **change}) != key(rules, OGX_150_BODY)
@@ -53,7 +58,18 @@ def tool_turn(call_id, result_id=None):
         "model": "gpt-4o",
         "messages": [
             {"role": "user", "content": "weather?"},
-            {"role": "assistant", "content": "", "tool_calls": [{"index": 0, "id": call_id, "type": "function", "function": {"name": "w", "arguments": "{}"}}]},
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": call_id,
+                        "type": "function",
+                        "function": {"name": "w", "arguments": "{}"},
+                    }
+                ],
+            },
             {"role": "tool", "tool_call_id": result_id or call_id, "content": "rain"},
         ],
     }
@@ -65,7 +81,10 @@ def test_tool_call_ids_are_renumbered_but_their_links_kept(rules):
 
 
 def test_secrets_are_redacted_before_hashing(rules):
-    with_key = {**OGX_150_BODY, "messages": [{"role": "user", "content": "my key is sk-abcdefghijklmnopqrstuvwx"}]}
+    with_key = {
+        **OGX_150_BODY,
+        "messages": [{"role": "user", "content": "my key is sk-abcdefghijklmnopqrstuvwx"}],
+    }
     redacted = {**OGX_150_BODY, "messages": [{"role": "user", "content": "my key is <redacted>"}]}
     canonical = rules.canonical("POST", "/v1/chat/completions", json.dumps(with_key))
     assert "sk-abc" not in canonical.body

@@ -49,14 +49,18 @@ def test_scan_fails_on_an_authorization_header_naming_file_and_line(tmp_path, ca
     for hit in hits:
         number = int(hit.split(":")[1])
         assert LEAK in lines[number - 1]  # the reported line really holds the secret
-    assert any("openai-style key" in h for h in hits) and any("authorization header not redacted" in h for h in hits)
+    assert any("openai-style key" in h for h in hits) and any(
+        "authorization header not redacted" in h for h in hits
+    )
     assert LEAK not in out.out + out.err  # the report never prints the secret itself
     assert "rotate" in out.err
 
 
 def test_scan_flags_an_unredacted_header_even_without_a_key_pattern(tmp_path, capsys):
     path = tmp_path / "hand.yaml"
-    path.write_text("version: 1\ninteractions:\n- request:\n    headers:\n      X-OGX-Provider-Data: ['{\"k\": 1}']\n      api-key: [abc]\n")
+    path.write_text(
+        "version: 1\ninteractions:\n- request:\n    headers:\n      X-OGX-Provider-Data: ['{\"k\": 1}']\n      api-key: [abc]\n"
+    )
     assert run("cassettes", "scan", str(path)) == 1
     out = capsys.readouterr().out
     assert "hand.yaml:5:" in out and "x-ogx-provider-data header not redacted" in out
@@ -64,7 +68,10 @@ def test_scan_flags_an_unredacted_header_even_without_a_key_pattern(tmp_path, ca
 
 
 def test_scan_ignores_schema_properties_named_like_headers(tmp_path):
-    schema = {"type": "object", "properties": {"authorization": {"type": "string"}, "api-key": {"description": "a key"}}}
+    schema = {
+        "type": "object",
+        "properties": {"authorization": {"type": "string"}, "api-key": {"description": "a key"}},
+    }
     body = chat("call it", tools=[{"type": "function", "function": {"name": "login", "parameters": schema}}])
     path = write_cassette(tmp_path / "schema.yaml", [recorded(body)])
     assert '"authorization": {' in path.read_text()
@@ -85,12 +92,33 @@ def test_prune_command_refuses_without_usage(tmp_path):
 def test_import_ogx_command_reports_what_it_did(tmp_path, capsys):
     src = tmp_path / "src"
     src.mkdir()
-    (src / "one.json").write_text(json.dumps({
-        "test_id": "tests/integration/responses/test_x.py::test_a",
-        "request": {"method": "POST", "url": "https://api.openai.com/v1/v1/chat/completions", "headers": {}, "endpoint": "/v1/chat/completions",
-                    "body": {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], "stream": True}},
-        "response": {"is_streaming": True, "body": [{"__type__": "ChatCompletionChunk", "__data__": {"choices": [{"index": 0, "delta": {"content": "yo"}}]}}]},
-    }))
+    (src / "one.json").write_text(
+        json.dumps(
+            {
+                "test_id": "tests/integration/responses/test_x.py::test_a",
+                "request": {
+                    "method": "POST",
+                    "url": "https://api.openai.com/v1/v1/chat/completions",
+                    "headers": {},
+                    "endpoint": "/v1/chat/completions",
+                    "body": {
+                        "model": "gpt-4o",
+                        "messages": [{"role": "user", "content": "hi"}],
+                        "stream": True,
+                    },
+                },
+                "response": {
+                    "is_streaming": True,
+                    "body": [
+                        {
+                            "__type__": "ChatCompletionChunk",
+                            "__data__": {"choices": [{"index": 0, "delta": {"content": "yo"}}]},
+                        }
+                    ],
+                },
+            }
+        )
+    )
     assert run("cassettes", "import-ogx", str(src), str(tmp_path / "out")) == 0
     assert "added 1 entries" in capsys.readouterr().out
     assert (tmp_path / "out/responses/test_x.yaml").exists()
@@ -101,7 +129,12 @@ def test_scan_of_nothing_says_so_and_exits_2(tmp_path, layout):
     if layout == "no cassettes in it":
         (tmp_path / "notes.txt").write_text("Bearer sk-live-0123456789abcdefghijklmn")
         (tmp_path / "sub").mkdir()
-    result = subprocess.run([sys.executable, "-m", "harness", "cassettes", "scan", str(tmp_path)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "cassettes", "scan", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "no secrets found" not in result.stdout + result.stderr
     assert f"scanned nothing: {tmp_path} holds no cassette files" in result.stderr

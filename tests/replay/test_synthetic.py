@@ -33,7 +33,10 @@ WEATHER = {
         },
     },
 }
-CLOCK = {"type": "function", "function": {"name": "get_time", "parameters": {"type": "object", "properties": {}}}}
+CLOCK = {
+    "type": "function",
+    "function": {"name": "get_time", "parameters": {"type": "object", "properties": {}}},
+}
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +78,9 @@ def test_a_plain_completion_is_parsed_by_the_sdk_and_is_deterministic(client):
 
 def test_volatile_fields_do_not_change_the_answer(client):
     plain = client.chat.completions.create(model="gpt-4o", messages=ask("same question"))
-    noisy = client.chat.completions.create(model="gpt-4o", messages=ask("same question"), user="someone", metadata={"k": "v"})
+    noisy = client.chat.completions.create(
+        model="gpt-4o", messages=ask("same question"), user="someone", metadata={"k": "v"}
+    )
     assert noisy.choices[0].message.content == plain.choices[0].message.content
 
 
@@ -86,8 +91,11 @@ def test_max_tokens_cuts_the_answer_short_with_finish_reason_length(client):
 
 
 def test_a_stream_is_parsed_chunk_by_chunk_and_ends_with_usage_when_asked(client):
-    chunks = list(client.chat.completions.create(model="gpt-4o", messages=ask("stream please"), stream=True,
-                                                 stream_options={"include_usage": True}))
+    chunks = list(
+        client.chat.completions.create(
+            model="gpt-4o", messages=ask("stream please"), stream=True, stream_options={"include_usage": True}
+        )
+    )
     assert all(c.object == "chat.completion.chunk" for c in chunks)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert len(text.split()) >= 3
@@ -107,7 +115,9 @@ def test_the_raw_stream_is_sse_ending_in_done(endpoint):
 
 
 def test_offered_tools_get_a_call_with_arguments_valid_for_the_schema(client):
-    answer = client.chat.completions.create(model="gpt-4o", messages=ask("weather in Paris?"), tools=[WEATHER])
+    answer = client.chat.completions.create(
+        model="gpt-4o", messages=ask("weather in Paris?"), tools=[WEATHER]
+    )
     choice = answer.choices[0]
     assert choice.finish_reason == "tool_calls" and choice.message.content is None
     (call,) = choice.message.tool_calls
@@ -116,8 +126,12 @@ def test_offered_tools_get_a_call_with_arguments_valid_for_the_schema(client):
 
 
 def test_a_streamed_tool_call_is_assembled_by_the_sdk(client):
-    with client.chat.completions.stream(model="gpt-4o", messages=ask("weather in Oslo?"), tools=[WEATHER],
-                                        tool_choice={"type": "function", "function": {"name": "get_weather"}}) as stream:
+    with client.chat.completions.stream(
+        model="gpt-4o",
+        messages=ask("weather in Oslo?"),
+        tools=[WEATHER],
+        tool_choice={"type": "function", "function": {"name": "get_weather"}},
+    ) as stream:
         final = stream.get_final_completion()
     (call,) = final.choices[0].message.tool_calls
     assert call.function.name == "get_weather"
@@ -126,41 +140,75 @@ def test_a_streamed_tool_call_is_assembled_by_the_sdk(client):
 
 
 def test_tool_choice_picks_the_function_or_no_tool(client):
-    named = client.chat.completions.create(model="gpt-4o", messages=ask("what time is it?"), tools=[WEATHER, CLOCK],
-                                           tool_choice={"type": "function", "function": {"name": "get_time"}})
+    named = client.chat.completions.create(
+        model="gpt-4o",
+        messages=ask("what time is it?"),
+        tools=[WEATHER, CLOCK],
+        tool_choice={"type": "function", "function": {"name": "get_time"}},
+    )
     assert named.choices[0].message.tool_calls[0].function.name == "get_time"
-    none = client.chat.completions.create(model="gpt-4o", messages=ask("what time is it?"), tools=[WEATHER, CLOCK],
-                                          tool_choice="none")
+    none = client.chat.completions.create(
+        model="gpt-4o", messages=ask("what time is it?"), tools=[WEATHER, CLOCK], tool_choice="none"
+    )
     assert none.choices[0].message.tool_calls is None and none.choices[0].message.content
 
 
 def test_a_tool_result_gets_a_text_answer_so_routers_that_run_tools_do_not_loop(client):
-    messages = [*ask("weather?"),
-                {"role": "assistant", "content": None,
-                 "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]},
-                {"role": "tool", "tool_call_id": "c1", "content": "sunny"}]
+    messages = [
+        *ask("weather?"),
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+    ]
     answer = client.chat.completions.create(model="gpt-4o", messages=messages, tools=[WEATHER])
     assert answer.choices[0].message.tool_calls is None and answer.choices[0].finish_reason == "stop"
 
 
 def test_structured_output_content_is_valid_for_its_schema(client):
-    schema = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0}},
-              "required": ["name", "age"], "additionalProperties": False}
+    schema = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0}},
+        "required": ["name", "age"],
+        "additionalProperties": False,
+    }
     answer = client.chat.completions.create(
-        model="gpt-4o", messages=ask("a person"),
-        response_format={"type": "json_schema", "json_schema": {"name": "person", "schema": schema, "strict": True}})
+        model="gpt-4o",
+        messages=ask("a person"),
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "person", "schema": schema, "strict": True},
+        },
+    )
     jsonschema.validate(json.loads(answer.choices[0].message.content), schema)
 
 
 def test_embeddings_are_deterministic_unit_vectors_in_floats_and_base64(client):
-    floats = client.embeddings.create(model="text-embedding-3-small", input=["a", "b"], encoding_format="float")
-    decoded = client.embeddings.create(model="text-embedding-3-small", input=["a", "b"])  # the SDK asks for base64
+    floats = client.embeddings.create(
+        model="text-embedding-3-small", input=["a", "b"], encoding_format="float"
+    )
+    decoded = client.embeddings.create(
+        model="text-embedding-3-small", input=["a", "b"]
+    )  # the SDK asks for base64
     assert [len(d.embedding) for d in floats.data] == [1536, 1536]
     assert math.isclose(sum(v * v for v in floats.data[0].embedding), 1.0, rel_tol=1e-3)
     assert floats.data[0].embedding != floats.data[1].embedding
-    for plain, packed in zip(floats.data, decoded.data):
-        assert all(math.isclose(x, y, abs_tol=1e-6) for x, y in zip(plain.embedding, packed.embedding))
-    assert len(client.embeddings.create(model="m", input="a", dimensions=8, encoding_format="float").data[0].embedding) == 8
+    for plain, packed in zip(floats.data, decoded.data, strict=False):
+        assert all(
+            math.isclose(x, y, abs_tol=1e-6) for x, y in zip(plain.embedding, packed.embedding, strict=False)
+        )
+    assert (
+        len(
+            client.embeddings.create(model="m", input="a", dimensions=8, encoding_format="float")
+            .data[0]
+            .embedding
+        )
+        == 8
+    )
 
 
 def test_completions_and_models_are_answered(client):
@@ -180,17 +228,39 @@ def test_an_endpoint_synthetic_mode_cannot_answer_is_reported_as_a_replay_proble
     response = httpx.post(endpoint.base_url + "/rerank", json={"query": "q"}, trust_env=False)
     assert response.status_code == 502
     (problem,) = endpoint.take_misses("t::rerank")
-    assert isinstance(problem, ReplayError) and not problem.__class__.__name__ == "RecordingMissing"
+    assert isinstance(problem, ReplayError) and problem.__class__.__name__ != "RecordingMissing"
     assert "synthetic inference mode cannot answer POST /v1/rerank" in problem.render()
     assert "POST /v1/chat/completions" in problem.render()  # what it can answer
 
 
 SCHEMAS = [
-    {"type": "object", "properties": {"a": {"$ref": "#/$defs/pos"}}, "required": ["a"], "$defs": {"pos": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}}},
-    {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}]}, "minItems": 2, "maxItems": 4},
+    {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/pos"}},
+        "required": ["a"],
+        "$defs": {"pos": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}},
+    },
+    {
+        "type": "array",
+        "items": {"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}]},
+        "minItems": 2,
+        "maxItems": 4,
+    },
     {"type": ["integer", "null"], "minimum": -5, "maximum": -2},
-    {"allOf": [{"type": "object", "properties": {"x": {"const": 1}}, "required": ["x"]}, {"properties": {"y": {"type": "boolean"}}, "required": ["y"]}]},
-    {"type": "object", "properties": {"tags": {"type": "array", "items": {"enum": ["a", "b"]}}, "name": {"type": "string", "minLength": 20}}, "required": ["tags", "name"]},
+    {
+        "allOf": [
+            {"type": "object", "properties": {"x": {"const": 1}}, "required": ["x"]},
+            {"properties": {"y": {"type": "boolean"}}, "required": ["y"]},
+        ]
+    },
+    {
+        "type": "object",
+        "properties": {
+            "tags": {"type": "array", "items": {"enum": ["a", "b"]}},
+            "name": {"type": "string", "minLength": 20},
+        },
+        "required": ["tags", "name"],
+    },
 ]
 
 
@@ -206,9 +276,20 @@ def test_absurd_sizes_are_refused_or_bounded_never_slow(client):
         client.chat.completions.create(model="gpt-4o", messages=ask("x"), n=10**12)
     with pytest.raises(openai.BadRequestError, match="dimensions"):
         client.embeddings.create(model="m", input="a", dimensions=10**9, encoding_format="float")
-    huge = {"type": "function", "function": {"name": "f", "parameters": {
-        "type": "object", "required": ["a", "s"],
-        "properties": {"a": {"type": "array", "minItems": 10**9}, "s": {"type": "string", "minLength": 10**9}}}}}
+    huge = {
+        "type": "function",
+        "function": {
+            "name": "f",
+            "parameters": {
+                "type": "object",
+                "required": ["a", "s"],
+                "properties": {
+                    "a": {"type": "array", "minItems": 10**9},
+                    "s": {"type": "string", "minLength": 10**9},
+                },
+            },
+        },
+    }
     answer = client.chat.completions.create(model="gpt-4o", messages=ask("x"), tools=[huge])
     arguments = json.loads(answer.choices[0].message.tool_calls[0].function.arguments)
     assert len(arguments["a"]) <= 32 and len(arguments["s"]) <= 512

@@ -32,7 +32,9 @@ def chromium_path() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise AssertionError(f"no chromium on PATH (looked for {', '.join(CHROMIUM_NAMES)}); install it: {INSTALL_HINT}")
+    raise AssertionError(
+        f"no chromium on PATH (looked for {', '.join(CHROMIUM_NAMES)}); install it: {INSTALL_HINT}"
+    )
 
 
 class Page:
@@ -45,7 +47,9 @@ class Page:
 
     def send(self, method: str, timeout: float = 30, **params: Any) -> dict[str, Any]:
         ident = next(self._ids)
-        self._socket.send(json.dumps({"id": ident, "method": method, "params": params, "sessionId": self._session}))
+        self._socket.send(
+            json.dumps({"id": ident, "method": method, "params": params, "sessionId": self._session})
+        )
         deadline = time.monotonic() + timeout
         while True:
             message = json.loads(self._socket.recv(timeout=max(0.1, deadline - time.monotonic())))
@@ -82,7 +86,9 @@ class Page:
             const r = e.getBoundingClientRect(); return {{x: r.x + r.width / 2, y: r.y + r.height / 2}}; }})()""")
         assert box is not None, f"nothing on the page matches {selector}"
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
-            self.send("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left", clickCount=1)
+            self.send(
+                "Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"], button="left", clickCount=1
+            )
 
     def screenshot(self, path: Path) -> Path:
         data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=False)["data"]
@@ -91,7 +97,9 @@ class Page:
         return path
 
     def requests(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"]
+        return [
+            e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"
+        ]
 
 
 @contextmanager
@@ -100,14 +108,35 @@ def browser(width: int = 1400, height: int = 1000) -> Iterator[Any]:
 
     profile = tempfile.mkdtemp(prefix="harness-chromium-")
     process = subprocess.Popen(
-        [chromium_path(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-         "--disable-default-apps", "--host-resolver-rules=MAP * ~NOTFOUND", "--remote-debugging-address=127.0.0.1",
-         "--remote-debugging-port=0", f"--user-data-dir={profile}", f"--window-size={width},{height}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, "LANG": "C.UTF-8"})
+        [
+            chromium_path(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--remote-debugging-address=127.0.0.1",
+            "--remote-debugging-port=0",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "LANG": "C.UTF-8"},
+    )
     try:
         url, seen = _devtools_url(process)
-        threading.Thread(target=process.stderr.read, daemon=True).start()  # keep its log from filling the pipe
+        threading.Thread(
+            target=process.stderr.read, daemon=True
+        ).start()  # keep its log from filling the pipe
         assert url.startswith("ws://127.0.0.1:"), f"chromium's DevTools endpoint is not on loopback: {url}"
         with connect(url, max_size=2**26, open_timeout=30) as socket:
             ids = itertools.count(10_000)
@@ -125,7 +154,13 @@ def browser(width: int = 1400, height: int = 1000) -> Iterator[Any]:
             page = Page(socket, session)
             for domain in ("Page", "Network", "Runtime", "Log"):
                 page.send(f"{domain}.enable")
-            page.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+            page.send(
+                "Emulation.setDeviceMetricsOverride",
+                width=width,
+                height=height,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
             yield page
     finally:
         process.terminate()

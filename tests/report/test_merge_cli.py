@@ -74,7 +74,10 @@ def test_a_file_that_breaks_the_schema(tmp_path, capsys):
     bad.write_text(json.dumps(document))
     code, _, err = _merge(capsys, bad, output=tmp_path / "report.html")
     assert code == 2
-    assert f"results file {bad} does not match the results schema at tests/0/passed: -1 is less than the minimum of 0" in err
+    assert (
+        f"results file {bad} does not match the results schema at tests/0/passed: -1 is less than the minimum of 0"
+        in err
+    )
 
 
 def test_a_directory_with_no_results(tmp_path, capsys):
@@ -84,7 +87,9 @@ def test_a_directory_with_no_results(tmp_path, capsys):
     code, _, err = _merge(capsys, empty, output=tmp_path / "report.html")
     assert code == 2
     assert f"harness report: no results file under {empty}" in err
-    assert "allowed: directories holding results-*.json" in err and "fix:     run the suites there first" in err
+    assert (
+        "allowed: directories holding results-*.json" in err and "fix:     run the suites there first" in err
+    )
 
 
 def test_a_json_file_that_is_not_a_results_file(tmp_path, capsys):
@@ -102,7 +107,11 @@ def test_different_harness_versions_merge_with_a_visible_warning(tmp_path, capsy
         (tmp_path / name / "results-library.json").write_text(json.dumps(document))
     code, out, err = _merge(capsys, tmp_path / "a", tmp_path / "b", output=tmp_path / "report.html")
     assert code == 0, err
-    assert "warning: These jobs ran different router-harness versions" in err and "0.1.0: " in err and "0.2.0: " in err
+    assert (
+        "warning: These jobs ran different router-harness versions" in err
+        and "0.1.0: " in err
+        and "0.2.0: " in err
+    )
     page = (tmp_path / "report.html").read_text()
     assert 'class="warning" role="alert"' in page and "different router-harness versions" in page
     assert "2 jobs (" in out
@@ -132,8 +141,15 @@ def test_reference_distance_is_shown_only_when_results_carry_it(tmp_path, capsys
 
     document = recorded()
     if present:
-        document["reference_distance"] = [{"route": "POST /v1/responses", "distance": 0.25, "compared": 8,
-                                           "differing": 2, "reference": "openai"}]
+        document["reference_distance"] = [
+            {
+                "route": "POST /v1/responses",
+                "distance": 0.25,
+                "compared": 8,
+                "differing": 2,
+                "reference": "openai",
+            }
+        ]
     path = tmp_path / "results-library.json"
     path.write_text(json.dumps(document))
     code, _, err = _merge(capsys, path, output=tmp_path / "report.html")

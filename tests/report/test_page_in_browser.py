@@ -71,7 +71,10 @@ def test_the_page_in_a_real_browser(page_file):
         finding = _first_finding(operation, check)
         assert finding["title"] in detail["text"]
         assert finding["evidence"][0]["text"].splitlines()[0].strip() in detail["text"]
-        assert "REPRODUCE WITH" in detail["text"].upper() and finding["reproduce"].splitlines()[0] in detail["text"]
+        assert (
+            "REPRODUCE WITH" in detail["text"].upper()
+            and finding["reproduce"].splitlines()[0] in detail["text"]
+        )
         assert len(detail["ids"]) >= 1
 
         broken = page.evaluate("document.querySelectorAll('table.events tr.broken').length")
@@ -79,8 +82,11 @@ def test_the_page_in_a_real_browser(page_file):
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(REPO / "reports" / "report-page.png")
         requests = page.requests()
-        problems = [e["params"]["entry"]["text"] for e in page.events if e["method"] == "Log.entryAdded"
-                    and e["params"]["entry"]["level"] == "error"]
+        problems = [
+            e["params"]["entry"]["text"]
+            for e in page.events
+            if e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error"
+        ]
         exceptions = [e for e in page.events if e["method"] == "Runtime.exceptionThrown"]
     assert requests == [page_file.as_uri()], f"the page asked for more than itself: {requests}"
     assert problems == [] and exceptions == [], (problems, exceptions)
@@ -95,19 +101,27 @@ def test_the_content_security_policy_forbids_any_fetch(page_file):
     with browser() as page:
         page.send("Page.navigate", url=page_file.as_uri())
         page.wait_for("Page.loadEventFired")
-        page.evaluate("(() => { const i = new Image(); i.src = 'http://127.0.0.1:9/probe.png'; "
-                      "document.body.appendChild(i); })()")
+        page.evaluate(
+            "(() => { const i = new Image(); i.src = 'http://127.0.0.1:9/probe.png'; "
+            "document.body.appendChild(i); })()"
+        )
         page.evaluate("new Promise(r => setTimeout(r, 300))")
-        blocked = [e for e in page.events if e["method"] == "Network.loadingFailed"
-                   and e["params"].get("blockedReason") == "csp"]
+        blocked = [
+            e
+            for e in page.events
+            if e["method"] == "Network.loadingFailed" and e["params"].get("blockedReason") == "csp"
+        ]
         assert blocked, [e["method"] for e in page.events][-20:]
 
 
 def _first_finding(operation: str, check: str) -> dict:
     for job in JOBS:
         for finding in json.loads((job / "results-library.json").read_text())["contract"]["findings"]:
-            if (finding["operation"] or "(the spec document)") == operation and finding["check"] == check \
-                    and finding["kind"] == "unexpected":
+            if (
+                (finding["operation"] or "(the spec document)") == operation
+                and finding["check"] == check
+                and finding["kind"] == "unexpected"
+            ):
                 return finding
     raise AssertionError(f"no unexpected finding for {operation} {check}")
 

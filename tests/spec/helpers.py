@@ -13,8 +13,15 @@ COMMITTED = SPECS / "ogx-2026-05-committed.yaml"
 LIVE = SPECS / "ogx-1.5.0-live-openapi.json"
 
 
-def make_spec(schemas: dict | None = None, paths: dict | None = None, version: str = "3.1.0", **components) -> dict:
-    doc = {"openapi": version, "info": {"title": "t", "version": "1"}, "paths": copy.deepcopy(paths or {}), "components": {"schemas": copy.deepcopy(schemas or {})}}
+def make_spec(
+    schemas: dict | None = None, paths: dict | None = None, version: str = "3.1.0", **components
+) -> dict:
+    doc = {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": copy.deepcopy(paths or {}),
+        "components": {"schemas": copy.deepcopy(schemas or {})},
+    }
     doc["components"].update(copy.deepcopy(components))
     return doc
 
@@ -37,9 +44,14 @@ def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def get_op(schema_200: dict, *, request: dict | None = None, path: str = "/v1/things", method: str = "post") -> dict:
+def get_op(
+    schema_200: dict, *, request: dict | None = None, path: str = "/v1/things", method: str = "post"
+) -> dict:
     """`paths` holding one operation with the given response (and request) schema."""
-    op: dict = {"operationId": "op", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema_200}}}}}
+    op: dict = {
+        "operationId": "op",
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema_200}}}},
+    }
     if request is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": request}}}
     return {path: {method: op}}

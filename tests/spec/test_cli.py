@@ -11,7 +11,20 @@ from harness.cli import main
 
 from .helpers import AFTER, BEFORE, LIVE, get_op, make_spec, obj, ref, tagged
 
-CLEAN = make_spec({"A": tagged("a"), "B": tagged("b"), "U": {"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type", "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"}}}}, get_op(ref("U")))
+CLEAN = make_spec(
+    {
+        "A": tagged("a"),
+        "B": tagged("b"),
+        "U": {
+            "oneOf": [ref("A"), ref("B")],
+            "discriminator": {
+                "propertyName": "type",
+                "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"},
+            },
+        },
+    },
+    get_op(ref("U")),
+)
 DUPLICATE = make_spec({"A": tagged("a"), "U": {"oneOf": [ref("A"), ref("A")]}}, get_op(ref("U")))
 
 
@@ -38,7 +51,9 @@ def test_lint_exit_codes(tmp_path, capsys):
 def test_lint_suppressions_turn_an_error_into_exit_0(tmp_path, capsys):
     spec = write(tmp_path, "dup.yaml", DUPLICATE)
     sup = tmp_path / "sup.yaml"
-    sup.write_text("suppressions:\n  - pointer: /components/schemas/U\n    rule: union-*\n    reason: reviewed in PR 1\n")
+    sup.write_text(
+        "suppressions:\n  - pointer: /components/schemas/U\n    rule: union-*\n    reason: reviewed in PR 1\n"
+    )
     code, out, _ = run(capsys, "spec", "lint", spec, "--suppressions", str(sup), "--format", "json")
     assert code == 0 and json.loads(out)["suppressed"][0]["reason"] == "reviewed in PR 1"
 
@@ -63,20 +78,29 @@ def test_diff_base_from_git(tmp_path, capsys, monkeypatch):
     repo.mkdir()
     spec = repo / "openapi.yaml"
     spec.write_text(yaml.safe_dump(make_spec({"S": obj(["a"], a={"type": "string"})}, get_op(ref("S")))))
-    for args in (["init", "-q"], ["add", "openapi.yaml"], ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "v1"]):
+    for args in (
+        ["init", "-q"],
+        ["add", "openapi.yaml"],
+        ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "v1"],
+    ):
         subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
     spec.write_text(yaml.safe_dump(make_spec({"S": obj(a={"type": "string"})}, get_op(ref("S")))))
     monkeypatch.chdir(repo)
-    code, out, _ = run(capsys, "spec", "diff", "--base", "git:HEAD:openapi.yaml", "openapi.yaml", "--format", "json")
+    code, out, _ = run(
+        capsys, "spec", "diff", "--base", "git:HEAD:openapi.yaml", "openapi.yaml", "--format", "json"
+    )
     assert code == 1
     data = json.loads(out)
-    assert data["old"] == "git:HEAD:openapi.yaml" and data["changes"][0]["rule"] == "response-property-became-optional"
+    assert (
+        data["old"] == "git:HEAD:openapi.yaml"
+        and data["changes"][0]["rule"] == "response-property-became-optional"
+    )
 
 
 class _Serve(BaseHTTPRequestHandler):
     body = b""
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.send_response(200 if self.path == "/openapi.json" else 404)
         self.send_header("content-type", "application/json")
         self.end_headers()
@@ -97,7 +121,9 @@ def served(tmp_path):
 
 
 def test_drift_against_a_live_loopback_app_and_a_file(tmp_path, capsys, served):
-    committed = write(tmp_path, "committed.yaml", make_spec({"S": obj(["a"], a={"type": "string"})}, get_op(ref("S"))))
+    committed = write(
+        tmp_path, "committed.yaml", make_spec({"S": obj(["a"], a={"type": "string"})}, get_op(ref("S")))
+    )
     live = make_spec({"S": obj(a={"type": "string"})}, get_op(ref("S")))
     _Serve.body = json.dumps(live).encode()
     url = f"http://127.0.0.1:{served.server_address[1]}"
@@ -129,9 +155,13 @@ def test_real_specs_through_the_cli(capsys):
 
 def test_reviewed_suppressions_file_accepts_the_pr4342_union_widening(capsys):
     suppressions = str(Path(__file__).resolve().parents[2] / "suites" / "spec-suppressions.yaml")
-    code, out, _ = run(capsys, "spec", "diff", str(BEFORE), str(AFTER), "--format", "json", "--suppressions", suppressions)
+    code, out, _ = run(
+        capsys, "spec", "diff", str(BEFORE), str(AFTER), "--format", "json", "--suppressions", suppressions
+    )
     data = json.loads(out)
     assert [c["rule"] for c in data["suppressed"]] == ["response-became-union"]
     assert data["unused_suppressions"] == []
     # still 1: AddItemsRequest.items gained maxItems: 20, which rejects requests that were valid
-    assert code == 1 and [c["rule"] for c in data["changes"] if c["severity"] == "breaking"] == ["request-constraint-tightened"]
+    assert code == 1 and [c["rule"] for c in data["changes"] if c["severity"] == "breaking"] == [
+        "request-constraint-tightened"
+    ]

@@ -6,7 +6,12 @@ from harness.spectools import diff
 
 from .helpers import AFTER, BEFORE, get_op, make_spec, obj, ref, tagged
 
-MSG = obj(["content", "role"], content={"type": "string"}, role={"type": "string"}, type={"type": "string", "const": "message"})
+MSG = obj(
+    ["content", "role"],
+    content={"type": "string"},
+    role={"type": "string"},
+    type={"type": "string", "const": "message"},
+)
 
 
 def rules(changes) -> set[tuple[str, str]]:
@@ -14,15 +19,31 @@ def rules(changes) -> set[tuple[str, str]]:
 
 
 def pair(old_schemas, new_schemas, old_paths, new_paths=None):
-    return make_spec(old_schemas, old_paths), make_spec(new_schemas, new_paths if new_paths is not None else old_paths)
+    return make_spec(old_schemas, old_paths), make_spec(
+        new_schemas, new_paths if new_paths is not None else old_paths
+    )
 
 
 # -- the PR 4342 case, synthetic and real --------------------------------------------------------------
 
+
 def test_schema_that_became_a_union_is_a_widening_not_removed_properties():
-    variants = {"Msg": MSG, "Call": tagged("call", name={"type": "string"}), "Out": tagged("out", output={"type": "string"})}
-    union = {"oneOf": [ref("Msg"), ref("Call"), ref("Out")], "discriminator": {"propertyName": "type", "mapping": {
-        "message": "#/components/schemas/Msg", "call": "#/components/schemas/Call", "out": "#/components/schemas/Out"}}}
+    variants = {
+        "Msg": MSG,
+        "Call": tagged("call", name={"type": "string"}),
+        "Out": tagged("out", output={"type": "string"}),
+    }
+    union = {
+        "oneOf": [ref("Msg"), ref("Call"), ref("Out")],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {
+                "message": "#/components/schemas/Msg",
+                "call": "#/components/schemas/Call",
+                "out": "#/components/schemas/Out",
+            },
+        },
+    }
     old, new = pair({"Msg": MSG}, variants, get_op(ref("Msg"), method="get"), get_op(union, method="get"))
     changes = diff(old, new)
     assert rules(changes) == {("response-became-union", "breaking")}
@@ -42,7 +63,9 @@ def test_same_change_in_a_request_is_info():
 
 def test_union_without_the_old_schema_is_a_type_change():
     union = {"oneOf": [ref("Call"), ref("Out")]}
-    old, new = pair({"Msg": MSG}, {"Call": tagged("call"), "Out": tagged("out")}, get_op(ref("Msg")), get_op(union))
+    old, new = pair(
+        {"Msg": MSG}, {"Call": tagged("call"), "Out": tagged("out")}, get_op(ref("Msg")), get_op(union)
+    )
     assert ("response-type-changed", "breaking") in rules(diff(old, new))
 
 
@@ -57,18 +80,38 @@ def test_pr4342_pair_reports_the_conversation_item_union_widening():
     assert c.details["old_schema_variant"] == "OpenAIResponseMessage-Output"
     assert c.details["old_schema_tag"] == "message"
     assert "of 9 types" in c.message and "`message` variant" in c.message and "unchanged" in c.message
-    assert not [x for x in changes if "property-removed" in x.rule]  # oasdiff's reading: "removed the required property 'content'"
-    assert ("request-constraint-tightened", "breaking") in rules(changes)  # AddItemsRequest.items gained maxItems: 20
+    assert not [
+        x for x in changes if "property-removed" in x.rule
+    ]  # oasdiff's reading: "removed the required property 'content'"
+    assert ("request-constraint-tightened", "breaking") in rules(
+        changes
+    )  # AddItemsRequest.items gained maxItems: 20
 
 
 # -- direction ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "old, new, direction, expected",
     [
-        (obj(["a"], a={"type": "string"}), obj(a={"type": "string"}), "response", ("response-property-became-optional", "breaking")),
-        (obj(["a"], a={"type": "string"}), obj(a={"type": "string"}), "request", ("request-property-became-optional", "info")),
-        (obj(["a"], a={"type": "string"}), obj(), "response", ("response-required-property-removed", "breaking")),
+        (
+            obj(["a"], a={"type": "string"}),
+            obj(a={"type": "string"}),
+            "response",
+            ("response-property-became-optional", "breaking"),
+        ),
+        (
+            obj(["a"], a={"type": "string"}),
+            obj(a={"type": "string"}),
+            "request",
+            ("request-property-became-optional", "info"),
+        ),
+        (
+            obj(["a"], a={"type": "string"}),
+            obj(),
+            "response",
+            ("response-required-property-removed", "breaking"),
+        ),
         (obj(a={"type": "string"}), obj(), "response", ("response-optional-property-removed", "warning")),
         (obj(), obj(["b"], b={"type": "string"}), "request", ("request-required-property-added", "breaking")),
         (obj(), obj(b={"type": "string"}), "request", ("request-optional-property-added", "info")),
@@ -76,21 +119,49 @@ def test_pr4342_pair_reports_the_conversation_item_union_widening():
         ({"enum": ["a"]}, {"enum": ["a", "b"]}, "response", ("response-enum-value-added", "warning")),
         ({"enum": ["a"]}, {"enum": ["a", "b"]}, "request", ("request-enum-value-added", "info")),
         ({"enum": ["a", "b"]}, {"enum": ["a"]}, "request", ("request-enum-value-removed", "breaking")),
-        ({"type": "string"}, {"type": ["string", "null"]}, "response", ("response-became-nullable", "breaking")),
-        ({"type": "string"}, {"anyOf": [{"type": "string"}, {"type": "null"}]}, "request", ("request-became-nullable", "info")),
+        (
+            {"type": "string"},
+            {"type": ["string", "null"]},
+            "response",
+            ("response-became-nullable", "breaking"),
+        ),
+        (
+            {"type": "string"},
+            {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "request",
+            ("request-became-nullable", "info"),
+        ),
         ({"type": "string"}, {"type": "integer"}, "request", ("request-type-changed", "breaking")),
         ({"type": "integer"}, {"type": "number"}, "request", ("request-type-widened", "info")),
         ({"type": "integer"}, {"type": "number"}, "response", ("response-type-widened", "breaking")),
-        ({"type": "string"}, {"type": "string", "maxLength": 5}, "request", ("request-constraint-tightened", "breaking")),
-        ({"type": "string", "maxLength": 5}, {"type": "string"}, "response", ("response-constraint-loosened", "warning")),
-        (obj(), {**obj(), "additionalProperties": False}, "request", ("request-additional-properties-forbidden", "breaking")),
+        (
+            {"type": "string"},
+            {"type": "string", "maxLength": 5},
+            "request",
+            ("request-constraint-tightened", "breaking"),
+        ),
+        (
+            {"type": "string", "maxLength": 5},
+            {"type": "string"},
+            "response",
+            ("response-constraint-loosened", "warning"),
+        ),
+        (
+            obj(),
+            {**obj(), "additionalProperties": False},
+            "request",
+            ("request-additional-properties-forbidden", "breaking"),
+        ),
     ],
 )
 def test_change_is_judged_by_direction(old, new, direction, expected):
     if direction == "response":
         o, n = make_spec({"S": old}, get_op(ref("S"))), make_spec({"S": new}, get_op(ref("S")))
     else:
-        o, n = make_spec({"S": old}, get_op({"type": "string"}, request=ref("S"))), make_spec({"S": new}, get_op({"type": "string"}, request=ref("S")))
+        o, n = (
+            make_spec({"S": old}, get_op({"type": "string"}, request=ref("S"))),
+            make_spec({"S": new}, get_op({"type": "string"}, request=ref("S"))),
+        )
     assert expected in rules(diff(o, n))
 
 
@@ -100,9 +171,18 @@ def test_union_variants_added_and_removed_by_direction():
     u_new = {"oneOf": [ref("A"), ref("C")], "discriminator": {"propertyName": "type"}}
     schemas = {"A": a, "B": b, "C": c}
     resp = diff(make_spec(schemas, get_op(u_old)), make_spec(schemas, get_op(u_new)))
-    assert rules(resp) == {("response-union-variant-added", "breaking"), ("response-union-variant-removed", "info")}
-    req = diff(make_spec(schemas, get_op({"type": "string"}, request=u_old)), make_spec(schemas, get_op({"type": "string"}, request=u_new)))
-    assert rules(req) == {("request-union-variant-added", "info"), ("request-union-variant-removed", "breaking")}
+    assert rules(resp) == {
+        ("response-union-variant-added", "breaking"),
+        ("response-union-variant-removed", "info"),
+    }
+    req = diff(
+        make_spec(schemas, get_op({"type": "string"}, request=u_old)),
+        make_spec(schemas, get_op({"type": "string"}, request=u_new)),
+    )
+    assert rules(req) == {
+        ("request-union-variant-added", "info"),
+        ("request-union-variant-removed", "breaking"),
+    }
 
 
 def test_oneof_and_anyof_widening_are_treated_alike():
@@ -122,28 +202,56 @@ def test_variants_renamed_with_input_output_suffix_match_by_tag():
 def test_discriminator_added_removed_and_remapped():
     schemas = {"A": tagged("a"), "B": tagged("b")}
     plain = {"oneOf": [ref("A"), ref("B")]}
-    disc = {**plain, "discriminator": {"propertyName": "type", "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"}}}
-    swapped = {**plain, "discriminator": {"propertyName": "type", "mapping": {"a": "#/components/schemas/B", "b": "#/components/schemas/A"}}}
-    assert rules(diff(make_spec(schemas, get_op(plain)), make_spec(schemas, get_op(disc)))) == {("response-discriminator-added", "info")}
-    assert rules(diff(make_spec(schemas, get_op(disc)), make_spec(schemas, get_op(plain)))) == {("response-discriminator-removed", "warning")}
-    assert ("response-discriminator-remapped", "breaking") in rules(diff(make_spec(schemas, get_op(disc)), make_spec(schemas, get_op(swapped))))
+    disc = {
+        **plain,
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"},
+        },
+    }
+    swapped = {
+        **plain,
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {"a": "#/components/schemas/B", "b": "#/components/schemas/A"},
+        },
+    }
+    assert rules(diff(make_spec(schemas, get_op(plain)), make_spec(schemas, get_op(disc)))) == {
+        ("response-discriminator-added", "info")
+    }
+    assert rules(diff(make_spec(schemas, get_op(disc)), make_spec(schemas, get_op(plain)))) == {
+        ("response-discriminator-removed", "warning")
+    }
+    assert ("response-discriminator-remapped", "breaking") in rules(
+        diff(make_spec(schemas, get_op(disc)), make_spec(schemas, get_op(swapped)))
+    )
 
 
 # -- operations ----------------------------------------------------------------------------------------
 
+
 def test_operations_parameters_bodies_and_statuses():
     base = get_op(ref("S"), request=ref("S"), path="/v1/items/{item_id}")
-    base["/v1/items/{item_id}"]["post"]["parameters"] = [{"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    base["/v1/items/{item_id}"]["post"]["parameters"] = [
+        {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    ]
     base["/v1/gone"] = {"get": {"responses": {"200": {"description": "ok"}}}}
     new_paths = copy.deepcopy(base)
     del new_paths["/v1/gone"]
     op = new_paths.pop("/v1/items/{item_id}")
     new_paths["/v1/items/{id}"] = op
-    op["post"]["parameters"] = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}, {"name": "limit", "in": "query", "required": True, "schema": {"type": "integer"}}]
+    op["post"]["parameters"] = [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "required": True, "schema": {"type": "integer"}},
+    ]
     op["post"]["operationId"] = "renamed"
     op["post"]["responses"]["201"] = op["post"]["responses"].pop("200")
-    op["post"]["requestBody"]["content"]["text/plain"] = op["post"]["requestBody"]["content"].pop("application/json")
-    found = rules(diff(make_spec({"S": {"type": "string"}}, base), make_spec({"S": {"type": "string"}}, new_paths)))
+    op["post"]["requestBody"]["content"]["text/plain"] = op["post"]["requestBody"]["content"].pop(
+        "application/json"
+    )
+    found = rules(
+        diff(make_spec({"S": {"type": "string"}}, base), make_spec({"S": {"type": "string"}}, new_paths))
+    )
     assert found == {
         ("operation-removed", "breaking"),
         ("path-parameter-renamed", "info"),
@@ -162,7 +270,10 @@ def test_identical_specs_have_no_changes_and_recursion_terminates():
     assert diff(doc, copy.deepcopy(doc)) == []
     changed = copy.deepcopy(doc)
     changed["components"]["schemas"]["Tree"]["required"] = ["children", "name"]
-    assert rules(diff(doc, changed)) == {("request-property-became-required", "breaking"), ("response-property-became-required", "info")}
+    assert rules(diff(doc, changed)) == {
+        ("request-property-became-required", "breaking"),
+        ("response-property-became-required", "info"),
+    }
 
 
 def test_changes_in_shared_components_list_every_operation_once():
@@ -192,14 +303,23 @@ def test_a_variant_listed_twice_is_not_a_new_type():
 
 # -- equivalent rewrites and several changes in one place ---------------------------------------------
 
-CONSTS = {"anyOf": [{"type": "string", "const": "a"}, {"type": "string", "const": "b"}, {"type": "string", "const": "c"}]}
+CONSTS = {
+    "anyOf": [
+        {"type": "string", "const": "a"},
+        {"type": "string", "const": "b"},
+        {"type": "string", "const": "c"},
+    ]
+}
 
 
-@pytest.mark.parametrize("old_status, new_status", [
-    ({"type": "string", "enum": ["a", "b", "c"]}, CONSTS),
-    (CONSTS, {"type": "string", "enum": ["a", "b", "c"]}),
-    ({"type": "string", "enum": ["a", "b", "c"]}, {"oneOf": [{"enum": ["a", "b"]}, {"const": "c"}]}),
-])
+@pytest.mark.parametrize(
+    "old_status, new_status",
+    [
+        ({"type": "string", "enum": ["a", "b", "c"]}, CONSTS),
+        (CONSTS, {"type": "string", "enum": ["a", "b", "c"]}),
+        ({"type": "string", "enum": ["a", "b", "c"]}, {"oneOf": [{"enum": ["a", "b"]}, {"const": "c"}]}),
+    ],
+)
 def test_an_enum_rewritten_as_a_union_of_consts_is_no_change(old_status, new_status):
     """pydantic writes `Literal["a"] | Literal["b"]` as `anyOf` of `const`s: the same values, no change
     (before: 'no longer allows b, c', 'changed type', 'became a union', all breaking)."""
@@ -210,20 +330,40 @@ def test_an_enum_rewritten_as_a_union_of_consts_is_no_change(old_status, new_sta
 
 def test_a_real_value_change_across_the_rewrite_is_reported_as_enum_values():
     old_s = obj(["code"], code={"type": "string", "enum": ["server_error", "rate_limit_exceeded"]})
-    new_s = obj(["code"], code={"anyOf": [{"type": "string", "const": "server_error"}, {"type": "string", "const": "invalid_file"},
-                                          {"type": "null"}]})
+    new_s = obj(
+        ["code"],
+        code={
+            "anyOf": [
+                {"type": "string", "const": "server_error"},
+                {"type": "string", "const": "invalid_file"},
+                {"type": "null"},
+            ]
+        },
+    )
     old, new = pair({"E": old_s}, {"E": new_s}, get_op(ref("E"), method="get"))
     changes = {c.rule: c for c in diff(old, new)}
-    assert set(changes) == {"response-enum-value-added", "response-enum-value-removed", "response-became-nullable"}
+    assert set(changes) == {
+        "response-enum-value-added",
+        "response-enum-value-removed",
+        "response-became-nullable",
+    }
     assert changes["response-enum-value-added"].details == {"added": ["invalid_file"]}
     assert changes["response-enum-value-removed"].details == {"removed": ["rate_limit_exceeded"]}
     assert changes["response-became-nullable"].pointer == "/components/schemas/E/properties/code"
 
 
 def test_every_bound_added_in_one_place_is_reported_and_the_parameter_is_named():
-    old_paths = {"/v1/things": {"get": {"parameters": [{"name": "after", "in": "query", "schema": {"type": "string"}},
-                                                       {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
-                                        "responses": {"200": {"description": "ok"}}}}}
+    old_paths = {
+        "/v1/things": {
+            "get": {
+                "parameters": [
+                    {"name": "after", "in": "query", "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    }
     new_paths = copy.deepcopy(old_paths)
     new_paths["/v1/things"]["get"]["parameters"][1]["schema"].update(minimum=1, maximum=100)
     changes = diff(make_spec({}, old_paths), make_spec({}, new_paths))
@@ -239,16 +379,34 @@ def test_a_property_that_became_nullable_is_named_not_its_anyof_branch():
     new_s = obj(["expires_at"], expires_at={"anyOf": [{"type": "integer"}, {"type": "null"}]})
     old, new = pair({"F": old_s}, {"F": new_s}, get_op(ref("F"), method="get"))
     [change] = diff(old, new)
-    assert (change.rule, change.pointer) == ("response-became-nullable", "/components/schemas/F/properties/expires_at")
+    assert (change.rule, change.pointer) == (
+        "response-became-nullable",
+        "/components/schemas/F/properties/expires_at",
+    )
     assert change.message == "`F`.expires_at can now be null"
 
 
 def test_a_response_union_narrowed_to_its_variant_minus_an_optional_property_is_narrowing_not_a_type_change():
     """llama-stack 0.5.4 → 0.6.1, `OpenAIChoice.message`: a oneOf of 5 roles became the assistant message
     without its optional `name`. Clients handle it (one warning for `name`); it is not "matches none"."""
-    role = lambda r, **extra: obj(["role"], role={"type": "string", "const": r}, content={"type": "string"}, **extra)  # noqa: E731
-    old_variants = {"User": role("user"), "Assistant": role("assistant", name={"type": "string"}), "Tool": role("tool")}
+
+    def role(r, **extra):
+        return obj(["role"], role={"type": "string", "const": r}, content={"type": "string"}, **extra)
+
+    old_variants = {
+        "User": role("user"),
+        "Assistant": role("assistant", name={"type": "string"}),
+        "Tool": role("tool"),
+    }
     union = {"oneOf": [ref("User"), ref("Assistant"), ref("Tool")], "discriminator": {"propertyName": "role"}}
-    old = make_spec({**old_variants, "Choice": obj(["message"], message=union)}, get_op(ref("Choice"), method="get"))
-    new = make_spec({"Message": role("assistant"), "Choice": obj(["message"], message=ref("Message"))}, get_op(ref("Choice"), method="get"))
-    assert rules(diff(old, new)) == {("response-union-narrowed", "info"), ("response-optional-property-removed", "warning")}
+    old = make_spec(
+        {**old_variants, "Choice": obj(["message"], message=union)}, get_op(ref("Choice"), method="get")
+    )
+    new = make_spec(
+        {"Message": role("assistant"), "Choice": obj(["message"], message=ref("Message"))},
+        get_op(ref("Choice"), method="get"),
+    )
+    assert rules(diff(old, new)) == {
+        ("response-union-narrowed", "info"),
+        ("response-optional-property-removed", "warning"),
+    }

@@ -4,14 +4,23 @@ import pytest
 from harness.spectools._examples import NoExample, simplest
 
 SCHEMAS = [
-    {"type": "object", "properties": {"a": {"type": "string", "minLength": 3}, "b": {"type": "integer", "minimum": 5}}, "required": ["a", "b"]},
+    {
+        "type": "object",
+        "properties": {"a": {"type": "string", "minLength": 3}, "b": {"type": "integer", "minimum": 5}},
+        "required": ["a", "b"],
+    },
     {"type": "array", "items": {"type": "number", "exclusiveMinimum": 1}, "minItems": 2},
     {"type": "string", "format": "date-time"},
     {"type": "string", "pattern": "^[0-9]+$"},
     {"enum": ["x", "y"]},
     {"const": {"k": 1}},
     {"anyOf": [{"type": "string", "maxLength": 0, "minLength": 1}, {"type": "boolean"}]},
-    {"allOf": [{"type": "object", "required": ["a"], "properties": {"a": {"type": "null"}}}, {"required": ["b"]}]},
+    {
+        "allOf": [
+            {"type": "object", "required": ["a"], "properties": {"a": {"type": "null"}}},
+            {"required": ["b"]},
+        ]
+    },
     {"$defs": {"N": {"type": "object", "properties": {"next": {"$ref": "#/$defs/N"}}}}, "$ref": "#/$defs/N"},
     {"type": "integer", "multipleOf": 7, "minimum": 1},
     {"type": ["null", "string"]},

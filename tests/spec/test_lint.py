@@ -7,13 +7,15 @@ from harness.spectools import RULES, lint, lint_report, load_suppressions
 
 from .helpers import COMMITTED, make_spec, ref, tagged
 
-DOC = make_spec({
-    "A": tagged("a"),
-    "Alias": ref("A"),
-    "U": {"oneOf": [ref("A"), ref("Alias")]},
-    "V": {"oneOf": [ref("A"), ref("A")]},
-    "E": {"enum": ["x"]},
-})
+DOC = make_spec(
+    {
+        "A": tagged("a"),
+        "Alias": ref("A"),
+        "U": {"oneOf": [ref("A"), ref("Alias")]},
+        "V": {"oneOf": [ref("A"), ref("A")]},
+        "E": {"enum": ["x"]},
+    }
+)
 
 
 def test_findings_carry_rule_severity_pointer_message_hint():
@@ -49,7 +51,10 @@ def test_suppressions_by_pointer_glob_and_rule(tmp_path):
         ({"suppressions": [{"pointer": "/x"}]}, "has no reason"),
         ({"suppressions": [{"reason": "r"}]}, "has no JSON pointer"),
         ({"suppressions": {"pointer": "/x"}}, "expected a list of suppressions, found a mapping"),
-        ({"version": 2, "providers": {}}, r"no top-level `suppressions:` key \(its keys: version, providers\)"),
+        (
+            {"version": 2, "providers": {}},
+            r"no top-level `suppressions:` key \(its keys: version, providers\)",
+        ),
         ({"suppressions": [{"pointer": "/x", "reason": "r", "rule": 3}]}, "non-text rule"),
     ],
 )

@@ -6,7 +6,7 @@ import pytest
 from harness.core.errors import SpecError
 from harness.spectools import Spec, load_spec
 
-from .helpers import LIVE, BEFORE
+from .helpers import BEFORE, LIVE
 
 
 def test_reads_yaml_and_json_real_specs():
@@ -19,7 +19,9 @@ def test_reads_yaml_and_json_real_specs():
 
 def test_yaml_integer_status_keys_become_strings(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200:\n          description: ok\n")
+    path.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200:\n          description: ok\n"
+    )
     spec = load_spec(path)
     assert list(spec.doc["paths"]["/x"]["get"]["responses"]) == ["200"]
     assert spec.is_30

@@ -1,10 +1,21 @@
 import json
 
-from harness.spectools import changes_json, changes_text, diff, lint_json, lint_report, lint_text, load_suppressions, partition
+from harness.spectools import (
+    changes_json,
+    changes_text,
+    diff,
+    lint_json,
+    lint_report,
+    lint_text,
+    load_suppressions,
+    partition,
+)
 
 from .helpers import get_op, make_spec, obj, ref, tagged
 
-DOC = make_spec({"A": tagged("a"), "U": {"oneOf": [ref("A"), ref("A")]}, "E1": {"enum": ["x"]}, "E2": {"enum": ["y"]}})
+DOC = make_spec(
+    {"A": tagged("a"), "U": {"oneOf": [ref("A"), ref("A")]}, "E1": {"enum": ["x"]}, "E2": {"enum": ["y"]}}
+)
 
 
 def test_lint_json_is_parseable_and_stable():

@@ -33,16 +33,22 @@ def test_a_sound_discriminated_union_is_clean():
 
 
 def test_property_missing():
-    assert rules_of(union_of({"A": tagged("a"), "B": obj(["x"], x={"type": "string"})}, {"a": "A", "b": "B"})) == [("discriminator-property-missing", "/components/schemas/B")]
+    assert rules_of(
+        union_of({"A": tagged("a"), "B": obj(["x"], x={"type": "string"})}, {"a": "A", "b": "B"})
+    ) == [("discriminator-property-missing", "/components/schemas/B")]
 
 
 def test_property_not_required():
-    assert rules_of(union_of({"A": tagged("a"), "B": tagged("b", required=False)}, {"a": "A", "b": "B"})) == [("discriminator-property-not-required", "/components/schemas/B/properties/type")]
+    assert rules_of(union_of({"A": tagged("a"), "B": tagged("b", required=False)}, {"a": "A", "b": "B"})) == [
+        ("discriminator-property-not-required", "/components/schemas/B/properties/type")
+    ]
 
 
 def test_value_not_fixed():
     loose = obj(["type"], type={"type": "string"})
-    assert rules_of(union_of({"A": tagged("a"), "B": loose}, {"a": "A", "b": "B"})) == [("discriminator-value-not-fixed", "/components/schemas/B/properties/type")]
+    assert rules_of(union_of({"A": tagged("a"), "B": loose}, {"a": "A", "b": "B"})) == [
+        ("discriminator-value-not-fixed", "/components/schemas/B/properties/type")
+    ]
 
 
 def test_enum_listing_exactly_the_mapped_values_is_fixed_enough():
@@ -53,7 +59,9 @@ def test_enum_listing_exactly_the_mapped_values_is_fixed_enough():
 def test_mapping_outside_union_and_dangling():
     doc = union_of({"A": tagged("a"), "B": tagged("b")}, {"a": "A", "b": "B"})
     doc["components"]["schemas"]["Other"] = tagged("o")
-    doc["components"]["schemas"]["U"]["discriminator"]["mapping"].update({"o": "#/components/schemas/Other", "g": "#/components/schemas/Gone"})
+    doc["components"]["schemas"]["U"]["discriminator"]["mapping"].update(
+        {"o": "#/components/schemas/Other", "g": "#/components/schemas/Gone"}
+    )
     found = lint(doc, rules=["discriminator-mapping-outside-union"])
     assert {f.pointer: f.message for f in found} == {
         "/components/schemas/U/discriminator/mapping/o": "mapping `o` → `#/components/schemas/Other`, which is not one of the union's variants",
@@ -84,16 +92,23 @@ def test_duplicate_value_without_mapping():
 
 
 def test_inheritance_style_discriminator_on_a_parent():
-    doc = make_spec({
-        "Pet": {**obj(["petType"], petType={"type": "string"}), "discriminator": {"propertyName": "petType", "mapping": {"cat": "Cat"}}},
-        "Cat": {"allOf": [ref("Pet"), obj(name={"type": "string"})]},
-    })
+    doc = make_spec(
+        {
+            "Pet": {
+                **obj(["petType"], petType={"type": "string"}),
+                "discriminator": {"propertyName": "petType", "mapping": {"cat": "Cat"}},
+            },
+            "Cat": {"allOf": [ref("Pet"), obj(name={"type": "string"})]},
+        }
+    )
     found = lint(doc, rules=RULES)
     assert [f.rule for f in found] == ["discriminator-value-not-fixed"]  # petType is a free string in Cat
 
 
 @pytest.mark.parametrize("rule", RULES)
 def test_every_rule_has_a_hint(rule):
-    doc = union_of({"A": tagged("a"), "B": obj(["x"], x={"type": "string"})}, {"a": "A", "b": "B", "c": "Gone"})
+    doc = union_of(
+        {"A": tagged("a"), "B": obj(["x"], x={"type": "string"})}, {"a": "A", "b": "B", "c": "Gone"}
+    )
     for f in lint(doc, rules=[rule]):
         assert f.hint and f.pointer.startswith("/")

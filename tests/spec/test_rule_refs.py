@@ -11,7 +11,14 @@ from .helpers import AFTER, BEFORE, COMMITTED, LIVE, get_op, make_spec, ref
 
 def test_dangling_refs_are_grouped_per_target():
     paths = {
-        "/a": {"get": {"responses": {"400": {"$ref": "#/components/responses/BadRequest400"}, "200": {"description": "ok", "content": {"application/json": {"schema": ref("Gone")}}}}}},
+        "/a": {
+            "get": {
+                "responses": {
+                    "400": {"$ref": "#/components/responses/BadRequest400"},
+                    "200": {"description": "ok", "content": {"application/json": {"schema": ref("Gone")}}},
+                }
+            }
+        },
         "/b": {"get": {"responses": {"400": {"$ref": "#/components/responses/BadRequest400"}}}},
     }
     findings = lint(make_spec({}, paths), rules=["ref-unresolvable"])
@@ -26,9 +33,16 @@ def test_dangling_refs_are_grouped_per_target():
 
 
 def test_external_refs_are_reported_as_info_not_errors():
-    doc = make_spec({"A": {"$ref": "other.yaml#/components/schemas/A"}, "B": {"type": "object", "example": {"$ref": "not a ref, data"}}})
+    doc = make_spec(
+        {
+            "A": {"$ref": "other.yaml#/components/schemas/A"},
+            "B": {"type": "object", "example": {"$ref": "not a ref, data"}},
+        }
+    )
     findings = lint(doc, rules=["ref-unresolvable", "ref-external"])
-    assert [(f.rule, f.severity.value, f.pointer) for f in findings] == [("ref-external", "info", "/components/schemas/A")]
+    assert [(f.rule, f.severity.value, f.pointer) for f in findings] == [
+        ("ref-external", "info", "/components/schemas/A")
+    ]
 
 
 def test_resolvable_refs_are_fine():
@@ -47,17 +61,33 @@ def test_live_ogx_spec_reports_its_dangling_response_components():
 
 
 def test_refs_under_keyword_named_properties_and_default_responses_are_checked():
-    doc = make_spec({"A": {"type": "object", "properties": {"default": ref("Gone1"), "enum": ref("Gone2")}, "default": {"$ref": "data, not a reference"}}})
+    doc = make_spec(
+        {
+            "A": {
+                "type": "object",
+                "properties": {"default": ref("Gone1"), "enum": ref("Gone2")},
+                "default": {"$ref": "data, not a reference"},
+            }
+        }
+    )
     doc["paths"] = {"/x": {"get": {"responses": {"default": {"$ref": "#/components/responses/Gone3"}}}}}
     refs = sorted(f.message.split("`")[1] for f in lint(doc, rules=["ref-unresolvable"]))
-    assert refs == ["#/components/responses/Gone3", "#/components/schemas/Gone1", "#/components/schemas/Gone2"]
+    assert refs == [
+        "#/components/responses/Gone3",
+        "#/components/schemas/Gone1",
+        "#/components/schemas/Gone2",
+    ]
 
 
 def test_a_cycle_of_bare_refs_is_an_error_naming_the_cycle_once():
     doc = make_spec({"A": ref("B"), "B": ref("A"), "C": ref("A")}, get_op(ref("A")))
     findings = lint(doc, rules=["ref-cycle", "ref-unresolvable"])
-    assert [(f.rule, f.severity.value, f.pointer) for f in findings] == [("ref-cycle", "error", "/components/schemas/A")]
-    assert "`/components/schemas/A` → `/components/schemas/B` → `/components/schemas/A`" in findings[0].message
+    assert [(f.rule, f.severity.value, f.pointer) for f in findings] == [
+        ("ref-cycle", "error", "/components/schemas/A")
+    ]
+    assert (
+        "`/components/schemas/A` → `/components/schemas/B` → `/components/schemas/A`" in findings[0].message
+    )
     assert "instead of a bare $ref" in findings[0].hint
 
 
@@ -68,7 +98,9 @@ def test_a_schema_that_refers_to_itself_is_a_cycle_of_one():
 
 def test_recursion_through_a_property_or_a_union_is_not_a_cycle():
     node = {"type": "object", "properties": {"next": ref("Node"), "alias": ref("Alias")}}
-    doc = make_spec({"Node": node, "Alias": ref("Node"), "Tree": {"anyOf": [ref("Tree"), {"type": "string"}]}})
+    doc = make_spec(
+        {"Node": node, "Alias": ref("Node"), "Tree": {"anyOf": [ref("Tree"), {"type": "string"}]}}
+    )
     assert lint(doc, rules=["ref-cycle"]) == []
 
 
@@ -80,6 +112,11 @@ def test_the_real_specs_have_no_ref_cycle(spec):
 def test_the_cli_fails_on_a_ref_cycle(tmp_path):
     path = tmp_path / "cycle.json"
     path.write_text(json.dumps(make_spec({"A": ref("B"), "B": ref("A")})))
-    result = subprocess.run([sys.executable, "-m", "harness", "spec", "lint", str(path)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "spec", "lint", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "ref-cycle" in result.stdout and "1 error" in result.stdout

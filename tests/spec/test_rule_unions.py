@@ -10,7 +10,13 @@ NESTED = make_spec(
         "Holder": obj(
             items={
                 "anyOf": [
-                    {"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type", "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"}}},
+                    {
+                        "oneOf": [ref("A"), ref("B")],
+                        "discriminator": {
+                            "propertyName": "type",
+                            "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"},
+                        },
+                    },
                     ref("C"),
                     {"$ref": "#/components/schemas/A", "title": "written differently"},
                 ]
@@ -26,7 +32,9 @@ def test_duplicate_after_flattening_compares_resolved_targets():
     f = findings[0]
     assert f.pointer == "/components/schemas/Holder/properties/items"
     assert "`A` appears 2 times" in f.message and "once nested unions are flattened" in f.message
-    assert any("/anyOf/0/oneOf/0" in e for e in f.evidence) and any(e.startswith("/components/schemas/Holder/properties/items/anyOf/2") for e in f.evidence)
+    assert any("/anyOf/0/oneOf/0" in e for e in f.evidence) and any(
+        e.startswith("/components/schemas/Holder/properties/items/anyOf/2") for e in f.evidence
+    )
 
 
 def test_duplicate_through_a_ref_chain():
@@ -36,12 +44,24 @@ def test_duplicate_through_a_ref_chain():
 
 
 def test_distinct_variants_are_not_duplicates():
-    doc = make_spec({"A": tagged("a"), "B": tagged("b"), "U": {"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type"}}})
+    doc = make_spec(
+        {
+            "A": tagged("a"),
+            "B": tagged("b"),
+            "U": {"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type"}},
+        }
+    )
     assert lint(doc, rules=["union-duplicate-variant", "union-equivalent-variants"]) == []
 
 
 def test_equivalent_variants_differ_only_in_annotations():
-    doc = make_spec({"A": obj(["v"], v={"type": "string"}), "B": {**obj(["v"], v={"type": "string", "title": "V"}), "description": "same"}, "U": {"anyOf": [ref("A"), ref("B")]}})
+    doc = make_spec(
+        {
+            "A": obj(["v"], v={"type": "string"}),
+            "B": {**obj(["v"], v={"type": "string", "title": "V"}), "description": "same"},
+            "U": {"anyOf": [ref("A"), ref("B")]},
+        }
+    )
     [f] = lint(doc, rules=["union-equivalent-variants"])
     assert "`A` and `B` accept the same instances" in f.message
 
@@ -54,12 +74,29 @@ def test_no_discriminator_suggests_the_common_fixed_property():
 
 
 def test_optional_discriminated_union_is_not_flagged():
-    doc = make_spec({"A": tagged("a"), "B": tagged("b"), "H": obj(u={"anyOf": [{"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type"}}, {"type": "null"}]})})
+    doc = make_spec(
+        {
+            "A": tagged("a"),
+            "B": tagged("b"),
+            "H": obj(
+                u={
+                    "anyOf": [
+                        {"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type"}},
+                        {"type": "null"},
+                    ]
+                }
+            ),
+        }
+    )
     assert lint(doc, rules=["union-no-discriminator"]) == []
 
 
 def test_pr4342_before_reports_the_duplicated_input_message():
     findings = lint(BEFORE, rules=["union-duplicate-variant"])
-    hit = [f for f in findings if f.pointer == "/components/schemas/CreateOpenaiResponseRequest/properties/input/anyOf/1/items"]
+    hit = [
+        f
+        for f in findings
+        if f.pointer == "/components/schemas/CreateOpenaiResponseRequest/properties/input/anyOf/1/items"
+    ]
     assert len(hit) == 1
     assert "`OpenAIResponseMessage-Input` appears 2 times" in hit[0].message

@@ -1,5 +1,12 @@
 from harness.spectools._refs import Resolver
-from harness.spectools._unions import NO_VALUE, allowed_values, fingerprint, fixed_value, object_view, union_at
+from harness.spectools._unions import (
+    NO_VALUE,
+    allowed_values,
+    fingerprint,
+    fixed_value,
+    object_view,
+    union_at,
+)
 
 from .helpers import make_spec, obj, ref, tagged
 
@@ -10,7 +17,12 @@ DOC = make_spec(
         "C": tagged("c"),
         "AB": {"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type"}},
         "Outer": {"anyOf": [ref("AB"), ref("C"), ref("A")]},
-        "Optional": {"anyOf": [{"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type"}}, {"type": "null"}]},
+        "Optional": {
+            "anyOf": [
+                {"oneOf": [ref("A"), ref("B")], "discriminator": {"propertyName": "type"}},
+                {"type": "null"},
+            ]
+        },
         "Child": {"allOf": [ref("A"), obj(["extra"], extra={"type": "integer"})]},
     }
 )

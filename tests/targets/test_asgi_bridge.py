@@ -33,8 +33,13 @@ class StreamingApp:
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         await receive()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/event-stream")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/event-stream")],
+            }
+        )
         await send({"type": "http.response.body", "body": b"data: first\n\n", "more_body": True})
         if scope["path"] == "/hang-up":
             message = await receive()

@@ -25,7 +25,9 @@ class DropsFirst(httpx.BaseTransport):
 @pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
 def test_an_idempotent_request_is_sent_again_and_counted(method):
     inner, dropped = DropsFirst(), []
-    with httpx.Client(transport=resending_transport(lambda: inner, httpx, dropped), base_url="http://127.0.0.1:1") as client:
+    with httpx.Client(
+        transport=resending_transport(lambda: inner, httpx, dropped), base_url="http://127.0.0.1:1"
+    ) as client:
         assert client.request(method, "/v1/things/x").status_code == 404
     assert inner.calls == 2
     assert dropped == [f"{method} /v1/things/x: ReadError: [Errno 104] Connection reset by peer"]
@@ -33,9 +35,13 @@ def test_an_idempotent_request_is_sent_again_and_counted(method):
 
 def test_a_post_is_never_sent_twice():
     inner, dropped = DropsFirst(), []
-    with httpx.Client(transport=resending_transport(lambda: inner, httpx, dropped), base_url="http://127.0.0.1:1") as client:
-        with pytest.raises(httpx.ReadError):
-            client.post("/v1/things", json={})
+    with (
+        httpx.Client(
+            transport=resending_transport(lambda: inner, httpx, dropped), base_url="http://127.0.0.1:1"
+        ) as client,
+        pytest.raises(httpx.ReadError),
+    ):
+        client.post("/v1/things", json={})
     assert inner.calls == 1 and dropped == []
 
 
@@ -53,7 +59,9 @@ def test_after_an_error_answer_the_next_request_goes_out_on_a_fresh_connection()
         def close(self):
             self.closed = True
 
-    with httpx.Client(transport=resending_transport(Answers, httpx, []), base_url="http://127.0.0.1:1") as client:
+    with httpx.Client(
+        transport=resending_transport(Answers, httpx, []), base_url="http://127.0.0.1:1"
+    ) as client:
         client.get("/ok")
         client.get("/ok")
         assert len(made) == 1  # kept alive while the app answers 2xx

@@ -46,13 +46,20 @@ def test_url_form():
 def test_docker_form_is_parsed_with_its_options():
     selection = parse("docker:router-harness/ogx:1.5.0?config=replay-llama-stack&port=8398")
     assert (selection.image, selection.config, selection.port) == (
-        "router-harness/ogx:1.5.0", STACKS / "replay-llama-stack.yaml", 8398)
+        "router-harness/ogx:1.5.0",
+        STACKS / "replay-llama-stack.yaml",
+        8398,
+    )
 
 
 def test_each_value_is_taken_by_the_target_of_its_form():
     assert [t.mode for t in targets()] == ["url", "server", "docker", "library"]
     assert {parse(v).target.mode for v in ("replay", "server:replay", "http://127.0.0.1:1", "docker:x")} == {
-        "library", "server", "url", "docker"}
+        "library",
+        "server",
+        "url",
+        "docker",
+    }
 
 
 @pytest.mark.parametrize(

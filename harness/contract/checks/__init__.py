@@ -1,6 +1,6 @@
 """Every check, registered in ``harness.core.registry.checks`` on import. One module per subject."""
 
-from . import (  # noqa: F401
+from . import (  # noqa: F401 - importing a module registers its checks
     conformance,
     deletion,
     errors,

@@ -18,12 +18,24 @@ def reference_of(ctx: CheckContext):
     return ctx.reference, ctx.reference_match
 
 
-def reference_failure(ctx: CheckContext, check: str, title: str, pointer: str, *evidence: Evidence,
-                      with_response: bool = True, noted: bool = False) -> CheckFailure:
+def reference_failure(
+    ctx: CheckContext,
+    check: str,
+    title: str,
+    pointer: str,
+    *evidence: Evidence,
+    with_response: bool = True,
+    noted: bool = False,
+) -> CheckFailure:
     """``noted``: the rule comes from the reference's prose, not its schema (the profile's note says where)."""
     reference, match = ctx.reference, ctx.reference_match
     where = f"{pointer} in {reference.spec.source}, operation {match.key}"
     if noted and reference.profile.note:
         where += f" ({reference.profile.note})"
-    return ctx.failure(check, f"differs from {reference.label}: {title}", *evidence,
-                       Evidence("reference schema location", where), with_response=with_response)
+    return ctx.failure(
+        check,
+        f"differs from {reference.label}: {title}",
+        *evidence,
+        Evidence("reference schema location", where),
+        with_response=with_response,
+    )

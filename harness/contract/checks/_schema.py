@@ -41,7 +41,8 @@ def parse_json(ctx: CheckContext, check: str) -> Any:
         return json.loads(body)
     except ValueError as error:
         raise ctx.failure(
-            check, f"the body is not valid JSON although it is sent as {ctx.exchange.response.content_type}: {error}"
+            check,
+            f"the body is not valid JSON although it is sent as {ctx.exchange.response.content_type}: {error}",
         ) from None
 
 

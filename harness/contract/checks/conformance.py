@@ -19,7 +19,8 @@ def operation_declared(ctx: CheckContext, exchange) -> None:
             "operation_declared",
             f"{request.method.upper()} {request.url} matches no operation of the spec",
             Evidence(
-                "spec", f"{ctx.spec.source}: {len(ctx.spec.operations)} operations; none has this method and path"
+                "spec",
+                f"{ctx.spec.source}: {len(ctx.spec.operations)} operations; none has this method and path",
             ),
         )
 
@@ -39,7 +40,9 @@ def status_code_declared(ctx: CheckContext, exchange) -> None:
     evidence = []
     if declared is not None:
         title += f"; `default` points to the missing {declared.dangling}, so it documents nothing"
-        evidence.append(Evidence("schema location", f"{op.key} responses.default → {declared.dangling} (dangling)"))
+        evidence.append(
+            Evidence("schema location", f"{op.key} responses.default → {declared.dangling} (dangling)")
+        )
     raise ctx.failure("status_code_declared", title, *evidence)
 
 
@@ -82,4 +85,6 @@ def not_a_server_error(ctx: CheckContext, exchange) -> None:
     status = exchange.response.status
     if status >= 500:
         request = exchange.request
-        raise ctx.failure("not_a_server_error", f"server error {status} from {request.method.upper()} {request.url}")
+        raise ctx.failure(
+            "not_a_server_error", f"server error {status} from {request.method.upper()} {request.url}"
+        )

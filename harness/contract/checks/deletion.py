@@ -32,7 +32,12 @@ def delete_returns_deletion_object(ctx: CheckContext, scenario) -> None:
     if step is None:
         raise CheckSkipped("")
     fail = lambda title, *ev: ctx.failure(  # noqa: E731
-        "delete_returns_deletion_object", title, *_evidence(step), *ev, requests=_requests(step), operation=op.key,
+        "delete_returns_deletion_object",
+        title,
+        *_evidence(step),
+        *ev,
+        requests=_requests(step),
+        operation=op.key,
         status=step.status,
     )
     if not 200 <= step.status < 300:
@@ -45,7 +50,9 @@ def delete_returns_deletion_object(ctx: CheckContext, scenario) -> None:
     body = step.json()
     if not isinstance(body, dict):
         raise fail("the DELETE body is not a JSON object (a deletion object was expected)")
-    media = declared.media(step.exchange.response.content_type) if declared and not declared.dangling else None
+    media = (
+        declared.media(step.exchange.response.content_type) if declared and not declared.dangling else None
+    )
     if media is not None and media.schema and not media.dangling:
         errors = ctx.spec.validate(media.schema, body)
         if errors:
@@ -65,10 +72,17 @@ def delete_returns_deletion_object(ctx: CheckContext, scenario) -> None:
 
 def _declares_deleted_flag(ctx: CheckContext, pointer: str) -> bool:
     """Whether the declared schema (an object, or a union of objects) has a ``deleted`` property."""
-    schema, _, _ = ctx.spec.resolver.deref(ctx.spec.resolver.lookup(pointer) if pointer.startswith("#") else None)
+    schema, _, _ = ctx.spec.resolver.deref(
+        ctx.spec.resolver.lookup(pointer) if pointer.startswith("#") else None
+    )
     if not isinstance(schema, dict):
         return True  # cannot tell: keep the deletion-object expectations
-    branches = [schema, *(schema.get("oneOf") or []), *(schema.get("anyOf") or []), *(schema.get("allOf") or [])]
+    branches = [
+        schema,
+        *(schema.get("oneOf") or []),
+        *(schema.get("anyOf") or []),
+        *(schema.get("allOf") or []),
+    ]
     for branch in branches:
         resolved, _, _ = ctx.spec.resolver.deref(branch)
         if isinstance(resolved, dict) and "deleted" in (resolved.get("properties") or {}):
@@ -145,4 +159,6 @@ def delete_twice(ctx: CheckContext, scenario) -> None:
     """A second DELETE of the same resource answers the deleted status (404 by default)."""
     if scenario.second_delete is None:
         raise CheckSkipped("")
-    _expect_gone(ctx, "delete_twice", scenario, scenario.second_delete, f"a second DELETE {scenario.item_path}")
+    _expect_gone(
+        ctx, "delete_twice", scenario, scenario.second_delete, f"a second DELETE {scenario.item_path}"
+    )

@@ -80,8 +80,10 @@ def error_format_consistent(ctx: CheckContext, exchange) -> None:
 
 
 def _mixed_title(first: ErrorSample, sample: ErrorSample) -> str:
-    return (f"mixed error formats: {sample.status} from {sample.operation} answered {sample.shape}, "
-            f"but {first.status} from {first.operation} answered {first.shape}")
+    return (
+        f"mixed error formats: {sample.status} from {sample.operation} answered {sample.shape}, "
+        f"but {first.status} from {first.operation} answered {first.shape}"
+    )
 
 
 def _earlier(first: ErrorSample, label: str = "earlier error") -> Evidence:
@@ -105,14 +107,22 @@ def mixed_across_parts(parts: list[list[ErrorSample]], reported: set[frozenset[s
     for shape, sample in first_of.items():
         if shape == reference.shape or shape in mentioned:
             continue
-        failures.append(CheckFailure(
-            check="error_format_consistent",
-            title=_mixed_title(reference, sample),
-            evidence=(_earlier(reference, "one error"), _earlier(sample, "another error"),
-                      Evidence("seen by", f"{reference.test or '?'} and {sample.test or '?'}, on different "
-                                          "pytest-xdist workers")),
-            reproduce=f"{reference.curl}\n{sample.curl}",
-            operation=sample.operation,
-            status=sample.status,
-        ))
+        failures.append(
+            CheckFailure(
+                check="error_format_consistent",
+                title=_mixed_title(reference, sample),
+                evidence=(
+                    _earlier(reference, "one error"),
+                    _earlier(sample, "another error"),
+                    Evidence(
+                        "seen by",
+                        f"{reference.test or '?'} and {sample.test or '?'}, on different "
+                        "pytest-xdist workers",
+                    ),
+                ),
+                reproduce=f"{reference.curl}\n{sample.curl}",
+                operation=sample.operation,
+                status=sample.status,
+            )
+        )
     return failures

@@ -11,9 +11,9 @@ from harness.core.registry import checks
 
 from .. import refs
 from ..context import CheckContext
+from ..spec import MediaSpec
 from ..validation import SchemaError
 from ._reference import reference_failure, reference_of
-from ..spec import MediaSpec
 from ._schema import is_json, schema_evidence, title_for
 
 
@@ -38,9 +38,12 @@ def reference_status(ctx: CheckContext, exchange) -> None:
     declared = match.operation.response_for(status)
     if declared is None or declared.status == "default":
         success = [s for s in match.operation.declared_statuses() if s.startswith("2")]
-        raise reference_failure(ctx, "reference_status",
-                                f"status {status}, where {match.key} answers {', '.join(success) or 'no 2xx'}",
-                                refs.pointer("paths", match.operation.path, match.operation.method.lower(), "responses"))
+        raise reference_failure(
+            ctx,
+            "reference_status",
+            f"status {status}, where {match.key} answers {', '.join(success) or 'no 2xx'}",
+            refs.pointer("paths", match.operation.path, match.operation.method.lower(), "responses"),
+        )
 
 
 @checks.register("reference_response_schema", kind="response")
@@ -56,9 +59,13 @@ def reference_response_schema(ctx: CheckContext, exchange) -> None:
         raise CheckSkipped("the reference declares no schema for it")
     errors = _errors(ctx, media.schema, _body(ctx))
     if errors:
-        raise reference_failure(ctx, "reference_response_schema",
-                                title_for(errors, f"the {response.status} body ({media.schema_name})"),
-                                errors[0].schema_location, schema_evidence(errors, media))
+        raise reference_failure(
+            ctx,
+            "reference_response_schema",
+            title_for(errors, f"the {response.status} body ({media.schema_name})"),
+            errors[0].schema_location,
+            schema_evidence(errors, media),
+        )
 
 
 @checks.register("reference_error_schema", kind="response")
@@ -74,7 +81,11 @@ def reference_error_schema(ctx: CheckContext, exchange) -> None:
     errors = _errors(ctx, pointer, _body(ctx))
     if errors:
         name = pointer.rsplit("/", 1)[-1]
-        raise reference_failure(ctx, "reference_error_schema",
-                                title_for(errors, f"the {response.status} error body ({name})"),
-                                errors[0].schema_location,
-                                schema_evidence(errors, MediaSpec("application/json", pointer, label=name)), noted=True)
+        raise reference_failure(
+            ctx,
+            "reference_error_schema",
+            title_for(errors, f"the {response.status} error body ({name})"),
+            errors[0].schema_location,
+            schema_evidence(errors, MediaSpec("application/json", pointer, label=name)),
+            noted=True,
+        )

@@ -15,8 +15,16 @@ from ._reference import reference_failure, reference_of
 
 
 def _stream_pointer(match) -> str:
-    return refs.pointer("paths", match.operation.path, match.operation.method.lower(), "responses", "200",
-                        "content", "text/event-stream", "schema")
+    return refs.pointer(
+        "paths",
+        match.operation.path,
+        match.operation.method.lower(),
+        "responses",
+        "200",
+        "content",
+        "text/event-stream",
+        "schema",
+    )
 
 
 @checks.register("reference_event_schema", kind="stream")
@@ -32,7 +40,11 @@ def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
             continue  # sse_json_payload reports it
         pointer = variants.get(payload.type) if payload.type else None
         if pointer is None:
-            why = f"type {payload.type!r} is not one of its {len(variants)} event types" if payload.type else "no type"
+            why = (
+                f"type {payload.type!r} is not one of its {len(variants)} event types"
+                if payload.type
+                else "no type"
+            )
             bad.append((payload, why, _stream_pointer(match), ()))
             continue
         errors = reference.spec.validate(pointer, payload.value)
@@ -49,10 +61,14 @@ def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     if len(bad) > 8:
         lines.append(f"… {len(bad)} events in all")
     more = f" ({len(bad)} events fail)" if len(bad) > 1 else ""
-    raise reference_failure(ctx, "reference_event_schema",
-                            f"event #{first.event.index} ({first.type or 'untyped'}): {why}{more}", pointer,
-                            Evidence("events against the reference's schema for their type", "\n".join(lines)),
-                            with_response=False)
+    raise reference_failure(
+        ctx,
+        "reference_event_schema",
+        f"event #{first.event.index} ({first.type or 'untyped'}): {why}{more}",
+        pointer,
+        Evidence("events against the reference's schema for their type", "\n".join(lines)),
+        with_response=False,
+    )
 
 
 @checks.register("reference_event_name", kind="stream")
@@ -68,12 +84,20 @@ def reference_event_name(ctx: CheckContext, stream: StreamView) -> None:
     missing = [e for e, _ in wrong if e.event_field is None]
     event, value = wrong[0]
     if event.event_field is None:
-        title = (f"{len(missing)} of {len(typed)} events have no `event:` line; the reference names each "
-                 f"event after its type (first: #{event.index}, {value['type']})")
+        title = (
+            f"{len(missing)} of {len(typed)} events have no `event:` line; the reference names each "
+            f"event after its type (first: #{event.index}, {value['type']})"
+        )
     else:
         title = f"event #{event.index}: `event: {event.event_field}` but its type is {value['type']!r}"
-    raise reference_failure(ctx, "reference_event_name", title, _stream_pointer(match),
-                            stream_excerpt([e for e, _ in wrong], limit=3), with_response=False)
+    raise reference_failure(
+        ctx,
+        "reference_event_name",
+        title,
+        _stream_pointer(match),
+        stream_excerpt([e for e, _ in wrong], limit=3),
+        with_response=False,
+    )
 
 
 @checks.register("reference_stream_order", kind="stream")
@@ -88,8 +112,14 @@ def reference_stream_order(ctx: CheckContext, stream: StreamView) -> None:
         event, why = problems[0]
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
         lines = [f"#{e.index if e else 'end'}: {w}" for e, w in problems[:8]]
-        raise reference_failure(ctx, "reference_stream_order", f"{why}{more}", _stream_pointer(match),
-                                Evidence("order problems", "\n".join(lines)), with_response=False)
+        raise reference_failure(
+            ctx,
+            "reference_stream_order",
+            f"{why}{more}",
+            _stream_pointer(match),
+            Evidence("order problems", "\n".join(lines)),
+            with_response=False,
+        )
 
 
 def _order_problems(typed) -> list:
@@ -115,15 +145,22 @@ def _order_problems(typed) -> list:
         elif kind == "error":
             following = typed[i + 1][1]["type"] if i + 1 < len(typed) else None
             if following != "response.failed":
-                problems.append((event, f"an error event followed by {following or 'the end of the stream'}, "
-                                        "not response.failed"))
+                problems.append(
+                    (
+                        event,
+                        f"an error event followed by {following or 'the end of the stream'}, "
+                        "not response.failed",
+                    )
+                )
         elif item is not None and kind.startswith("response.") and kind.endswith((".delta", ".done")):
             if item not in open_items:
                 problems.append((event, f"{kind} for output {item} before its response.output_item.added"))
             elif item in done_items:
                 problems.append((event, f"{kind} for output {item} after its response.output_item.done"))
             elif part[1] is not None and kind.endswith(".delta") and part in done_parts:
-                problems.append((event, f"{kind} for output {item} part {part[1]} after its content_part.done"))
+                problems.append(
+                    (event, f"{kind} for output {item} part {part[1]} after its content_part.done")
+                )
     return problems
 
 
@@ -132,8 +169,13 @@ def _ending_problems(ctx: CheckContext, stream: StreamView, done_required: bool)
     last_event, last = typed[-1]
     problems = []
     if last["type"] not in ctx.options.terminal_events:
-        problems.append((last_event, f"the stream ends with {last['type']}, not a terminal event "
-                                     f"({', '.join(ctx.options.terminal_events)})"))
+        problems.append(
+            (
+                last_event,
+                f"the stream ends with {last['type']}, not a terminal event "
+                f"({', '.join(ctx.options.terminal_events)})",
+            )
+        )
     if done_required and not (stream.events and stream.events[-1].is_done):
         problems.append((None, "the stream does not end with data: [DONE]"))
     return problems

@@ -31,7 +31,9 @@ class _Sums:
     """Per key (item, or item and content part): the deltas in order, and every "done" value to match."""
 
     deltas: dict[Any, list[tuple[SseEvent, str]]] = field(default_factory=dict)
-    finals: dict[Any, list[tuple[str, str, SseEvent | None]]] = field(default_factory=dict)  # (source, text, event)
+    finals: dict[Any, list[tuple[str, str, SseEvent | None]]] = field(
+        default_factory=dict
+    )  # (source, text, event)
 
     def delta(self, key: Any, event: SseEvent, text: str) -> None:
         self.deltas.setdefault(key, []).append((event, text))
@@ -90,7 +92,7 @@ def _text_sums(ctx: CheckContext, typed: Typed, kind: tuple[str, str, str, str])
                 if text is not None:
                     sums.final((item.get("id"), index), "output_item.done", text, event)
     final_items = _final_items(ctx, typed)
-    for key in sums.keys():
+    for key in sums.keys():  # noqa: SIM118 - _Sums has keys() but is not iterable
         text = _content_text(final_items.get(key[0]), key[1], part_type, field_name)
         if text is not None:
             sums.final(key, "the final response's output", text, None)
@@ -103,7 +105,7 @@ def text_deltas(ctx: CheckContext, stream: StreamView) -> None:
     typed = _typed(ctx, stream)
     for kind in TEXT_KINDS:
         sums = _text_sums(ctx, typed, kind)
-        for key in sums.keys():
+        for key in sums.keys():  # noqa: SIM118 - _Sums has keys() but is not iterable
             found = sums.mismatch(key)
             if found is None:
                 continue
@@ -114,7 +116,9 @@ def text_deltas(ctx: CheckContext, stream: StreamView) -> None:
                 f"the {len(pieces)} {kind[0]} deltas of item {key[0]} part {key[1]} add up to "
                 f"{excerpt(joined, 80)!r}, but {source} says {excerpt(text, 80)!r} "
                 f"(they differ at character {_first_difference(joined, text)})",
-                stream_excerpt([e for e, _ in pieces] + ([event] if event else []), label="deltas and the done event"),
+                stream_excerpt(
+                    [e for e, _ in pieces] + ([event] if event else []), label="deltas and the done event"
+                ),
                 Evidence("compared", f"deltas joined: {excerpt(joined)!r}\n{source}: {excerpt(text)!r}"),
                 with_response=False,
             )
@@ -148,7 +152,7 @@ def function_arguments(ctx: CheckContext, stream: StreamView) -> None:
     if not any(sums.keys() for sums in sums_by_kind):
         raise CheckSkipped("no function-call arguments in this stream")
     for sums in sums_by_kind:
-        for item_id in sums.keys():
+        for item_id in sums.keys():  # noqa: SIM118 - _Sums has keys() but is not iterable
             pieces = sums.deltas.get(item_id, [])
             found = sums.mismatch(item_id) if pieces else None
             events = [e for e, _ in pieces] or [e for _, _, e in sums.finals[item_id] if e is not None]

@@ -169,9 +169,15 @@ class _Lifecycle:
             if state is not None:
                 self.problems.append((f"item {item_id} is added twice", [state["added"], event]))
             else:
-                self.items[item_id] = {"added": event, "done": None, "output_index": value.get("output_index")}
+                self.items[item_id] = {
+                    "added": event,
+                    "done": None,
+                    "output_index": value.get("output_index"),
+                }
         elif state is None:
-            self.problems.append((f"{_label(event, value)} closes item {item_id}, which was never added", [event]))
+            self.problems.append(
+                (f"{_label(event, value)} closes item {item_id}, which was never added", [event])
+            )
         elif state["done"] is not None:
             self.problems.append((f"item {item_id} is closed twice", [state["done"], event]))
         else:
@@ -187,7 +193,10 @@ class _Lifecycle:
             return
         if state["done"] is not None:
             self.problems.append(
-                (f"{_label(event, value)} for item {item_id} comes after its output_item.done", [state["done"], event])
+                (
+                    f"{_label(event, value)} for item {item_id} comes after its output_item.done",
+                    [state["done"], event],
+                )
             )
             return
         index = value.get("output_index")
@@ -211,10 +220,15 @@ class _Lifecycle:
             else:
                 self.parts[key] = {"added": event, "done": None}
         elif part is None:
-            self.problems.append((f"{_label(event, value)} for {where} comes before its content_part.added", [event]))
+            self.problems.append(
+                (f"{_label(event, value)} for {where} comes before its content_part.added", [event])
+            )
         elif part["done"] is not None:
             self.problems.append(
-                (f"{_label(event, value)} for {where} comes after its content_part.done", [part["done"], event])
+                (
+                    f"{_label(event, value)} for {where} comes after its content_part.done",
+                    [part["done"], event],
+                )
             )
         elif kind == "response.content_part.done":
             part["done"] = event
@@ -222,12 +236,16 @@ class _Lifecycle:
     def unclosed(self) -> None:
         for item_id, state in self.items.items():
             if state["done"] is None:
-                self.problems.append((f"item {item_id} is never closed (no output_item.done)", [state["added"]]))
+                self.problems.append(
+                    (f"item {item_id} is never closed (no output_item.done)", [state["added"]])
+                )
         for (item_id, index), part in self.parts.items():
             if part["done"] is None and self.items.get(item_id, {}).get("done") is None:
                 continue  # already reported with its item
             if part["done"] is None:
-                self.problems.append((f"content part {index} of item {item_id} is never closed", [part["added"]]))
+                self.problems.append(
+                    (f"content part {index} of item {item_id} is never closed", [part["added"]])
+                )
 
 
 @checks.register("responses_stream_item_lifecycle", kind="stream")

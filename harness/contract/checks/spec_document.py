@@ -60,7 +60,9 @@ def spec_schemas_valid(ctx, spec) -> None:
         )
 
 
-def spec_failures(spec, names: tuple[str, ...] = ("spec_refs_resolve", "spec_schemas_valid")) -> list[CheckFailure]:
+def spec_failures(
+    spec, names: tuple[str, ...] = ("spec_refs_resolve", "spec_schemas_valid")
+) -> list[CheckFailure]:
     failures = []
     for name in names:
         try:

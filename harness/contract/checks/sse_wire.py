@@ -17,12 +17,16 @@ def sse_wire_format(ctx: CheckContext, stream: StreamView) -> None:
         return
     errors = [p for p in problems if p.severity == "error"]
     shown = (errors or problems)[:8]
-    lines = [f"line {p.line}: [{p.severity}] {p.message}" + (f"\n    {p.excerpt}" if p.excerpt else "") for p in shown]
+    lines = [
+        f"line {p.line}: [{p.severity}] {p.message}" + (f"\n    {p.excerpt}" if p.excerpt else "")
+        for p in shown
+    ]
     if len(problems) > len(shown):
         lines.append(f"… {len(problems)} problems in all")
     raise ctx.failure(
         "sse_wire_format",
-        f"SSE wire format: {shown[0].message}" + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
+        f"SSE wire format: {shown[0].message}"
+        + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
         Evidence("wire problems", "\n".join(lines)),
         severity=Severity.ERROR if errors else Severity.WARNING,
         with_response=False,

@@ -26,27 +26,48 @@ from .layout import OgxTests, find_ogx_tests, path_arguments
 _TESTS = pytest.StashKey[OgxTests]()
 GROUP = "router harness: OGX compatibility (OGX's own options)"
 UNSUPPORTED = {
-    "report": ("--report", "the harness writes its own report: reports/harness-<mode>.md and junit-<mode>.xml "
-               "(--harness-report-dir)"),
+    "report": (
+        "--report",
+        "the harness writes its own report: reports/harness-<mode>.md and junit-<mode>.xml "
+        "(--harness-report-dir)",
+    ),
 }
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness-ogx", GROUP)
-    group.addoption("--env", action="append", help="set environment variables, e.g. --env KEY=value (as OGX's)")
-    for flag, fixture in (("--text-model", "text_model_id"), ("--vision-model", "vision_model_id"),
-                          ("--embedding-model", "embedding_model_id"), ("--rerank-model", "rerank_model_id"),
-                          ("--safety-shield", "shield_id"), ("--judge-model", "judge_model_id")):
+    group.addoption(
+        "--env", action="append", help="set environment variables, e.g. --env KEY=value (as OGX's)"
+    )
+    for flag, fixture in (
+        ("--text-model", "text_model_id"),
+        ("--vision-model", "vision_model_id"),
+        ("--embedding-model", "embedding_model_id"),
+        ("--rerank-model", "rerank_model_id"),
+        ("--safety-shield", "shield_id"),
+        ("--judge-model", "judge_model_id"),
+    ):
         group.addoption(flag, help=f"comma-separated list (as OGX's). Fixture name: {fixture}")
-    group.addoption("--embedding-dimension", type=int, default=768,
-                    help="output dimensionality of the embedding model (as OGX's). Default: 768")
-    group.addoption("--suite", help="one of OGX's suites (tests/integration/suites.py): narrows collection and "
-                                    "picks its default setup")
-    group.addoption("--report", help="not supported: the harness writes its own report (--harness-report-dir)")
+    group.addoption(
+        "--embedding-dimension",
+        type=int,
+        default=768,
+        help="output dimensionality of the embedding model (as OGX's). Default: 768",
+    )
+    group.addoption(
+        "--suite",
+        help="one of OGX's suites (tests/integration/suites.py): narrows collection and "
+        "picks its default setup",
+    )
+    group.addoption(
+        "--report", help="not supported: the harness writes its own report (--harness-report-dir)"
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
     try:
         tests = find_ogx_tests(path_arguments(args), Path(early_config.invocation_params.dir))
     except HarnessError as error:
@@ -54,18 +75,25 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     early_config.stash[_TESTS] = tests
     from . import conversations_conftest, integration_conftest, responses_conftest
 
-    stand_ins = {"conftest.py": integration_conftest, "responses/conftest.py": responses_conftest,
-                 "conversations/conftest.py": conversations_conftest}
+    stand_ins = {
+        "conftest.py": integration_conftest,
+        "responses/conftest.py": responses_conftest,
+        "conversations/conftest.py": conversations_conftest,
+    }
     manager = early_config.pluginmanager
     for conftest in tests.conftests():
         module = stand_ins[conftest.relative_to(tests.integration).as_posix()]
-        manager.register(module, str(conftest))  # pytest finds it under the conftest's path and imports nothing
+        manager.register(
+            module, str(conftest)
+        )  # pytest finds it under the conftest's path and imports nothing
         getattr(manager, "_conftest_plugins", set()).add(module)  # scopes its hooks like a conftest's
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "integration: OGX's marker for integration tests")
-    config.addinivalue_line("markers", "allow_network: OGX's marker (no effect: replay never leaves loopback)")
+    config.addinivalue_line(
+        "markers", "allow_network: OGX's marker (no effect: replay never leaves loopback)"
+    )
     try:
         _apply_ogx_options(config)
         from . import expectations
@@ -83,19 +111,30 @@ def _apply_ogx_options(config: pytest.Config) -> None:
 
     for dest, (flag, instead) in UNSUPPORTED.items():
         if getattr(config.option, dest, None) is not None:
-            raise UsageError(f"{flag} (an option of OGX's harness) is not supported here", value=getattr(config.option, dest),
-                             allowed="OGX's other options", fix=f"drop it: {instead}")
+            raise UsageError(
+                f"{flag} (an option of OGX's harness) is not supported here",
+                value=getattr(config.option, dest),
+                allowed="OGX's other options",
+                fix=f"drop it: {instead}",
+            )
     for pair in config.getoption("--env") or []:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise UsageError("--env: expected KEY=value", value=pair, allowed="KEY=value", fix="e.g. --env OGX_LOGGING=all=debug")
+            raise UsageError(
+                "--env: expected KEY=value",
+                value=pair,
+                allowed="KEY=value",
+                fix="e.g. --env OGX_LOGGING=all=debug",
+            )
         os.environ[key] = value
     suites = load_suites(config.stash[_TESTS])
     suite_default = None
     if config.getoption("--suite"):
         roots, suite_default = suites.suite(config.getoption("--suite"))
         config.stash[_ROOTS] = roots
-    name = config.getoption("harness_setup") or os.environ.get("HARNESS_SETUP") or suite_default or DEFAULT_SETUP
+    name = (
+        config.getoption("harness_setup") or os.environ.get("HARNESS_SETUP") or suite_default or DEFAULT_SETUP
+    )
     setup = suites.setup(name)
     setup.harness_setup()  # refuse a setup the harness cannot replay now, at configure
     config.option.harness_setup = name
@@ -145,12 +184,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     repo = config.stash[_TESTS].repo
     keep, drop = [], []
     for item in items:
-        relative = Path(item.path).resolve().relative_to(repo).as_posix() if Path(item.path).resolve().is_relative_to(repo) else ""
+        relative = (
+            Path(item.path).resolve().relative_to(repo).as_posix()
+            if Path(item.path).resolve().is_relative_to(repo)
+            else ""
+        )
         name = getattr(item, "originalname", item.name.split("[")[0])
         chosen = any(
-            (relative == root.split("::")[0] and name == root.split("::", 1)[1]) if "::" in root
+            (relative == root.split("::")[0] and name == root.split("::", 1)[1])
+            if "::" in root
             else (relative == root or relative.startswith(root.rstrip("/") + "/"))
-            for root in roots)
+            for root in roots
+        )
         (keep if chosen else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)

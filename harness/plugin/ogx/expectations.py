@@ -33,32 +33,62 @@ class KnownFailure:
     strict: bool = True  # False only with a written reason (`not_strict:`): the outcome varies between runs
 
     def matches(self, test_key: str) -> bool:
-        return fnmatch.fnmatchcase(test_key, self.test) or fnmatch.fnmatchcase(test_key.split("[", 1)[0], self.test)
+        return fnmatch.fnmatchcase(test_key, self.test) or fnmatch.fnmatchcase(
+            test_key.split("[", 1)[0], self.test
+        )
 
 
 def load(path: Path = KNOWN_FAILURES) -> list[KnownFailure]:
     allowed = "a YAML list of {test, cause, reason}; cause one of " + ", ".join(CAUSES)
-    data = read_document(path, what="the OGX known-failures file", error=UsageError, allowed=allowed,
-                         fix="compare it with harness/plugin/ogx/known_failures.yaml")
+    data = read_document(
+        path,
+        what="the OGX known-failures file",
+        error=UsageError,
+        allowed=allowed,
+        fix="compare it with harness/plugin/ogx/known_failures.yaml",
+    )
     entries = []
     for index, item in enumerate(data or []):
         where = f"{path.name}, entry {index + 1}"
-        if not isinstance(item, dict) or not {"test", "cause", "reason"} <= set(item) <= {"test", "cause", "reason", "not_strict"}:
-            raise UsageError(f"{where}: expected the keys test, cause, reason (and optionally not_strict)",
-                             value=repr(item), allowed=allowed, fix="give each entry those keys")
+        if not isinstance(item, dict) or not {"test", "cause", "reason"} <= set(item) <= {
+            "test",
+            "cause",
+            "reason",
+            "not_strict",
+        }:
+            raise UsageError(
+                f"{where}: expected the keys test, cause, reason (and optionally not_strict)",
+                value=repr(item),
+                allowed=allowed,
+                fix="give each entry those keys",
+            )
         if item["cause"] not in CAUSES:
-            raise UsageError(f"{where}: unknown cause", value=item["cause"], allowed=", ".join(CAUSES),
-                             fix="pick the cause that explains the failure")
-        entries.append(KnownFailure(str(item["test"]), str(item["cause"]), str(item["reason"]).strip(), where,
-                                    strict="not_strict" not in item))
+            raise UsageError(
+                f"{where}: unknown cause",
+                value=item["cause"],
+                allowed=", ".join(CAUSES),
+                fix="pick the cause that explains the failure",
+            )
+        entries.append(
+            KnownFailure(
+                str(item["test"]),
+                str(item["cause"]),
+                str(item["reason"]).strip(),
+                where,
+                strict="not_strict" not in item,
+            )
+        )
     return entries
 
 
 def test_key(item: pytest.Item, integration: Path) -> str:
     path = Path(item.path).resolve()
     relative = path.relative_to(integration).as_posix() if path.is_relative_to(integration) else path.name
-    return f"{relative}::{item.name}" if "::" not in item.nodeid.split("::", 1)[-1] else \
-        f"{relative}::{item.nodeid.split('::', 1)[1]}"
+    return (
+        f"{relative}::{item.name}"
+        if "::" not in item.nodeid.split("::", 1)[-1]
+        else f"{relative}::{item.nodeid.split('::', 1)[1]}"
+    )
 
 
 def apply(items: list[pytest.Item], integration: Path, known: list[KnownFailure]) -> None:
@@ -66,5 +96,8 @@ def apply(items: list[pytest.Item], integration: Path, known: list[KnownFailure]
         key = test_key(item, integration)
         entry = next((k for k in known if k.matches(key)), None)
         if entry is not None:
-            item.add_marker(pytest.mark.xfail(reason=f"[{entry.cause}] {entry.reason} ({entry.source})",
-                                              strict=entry.strict))
+            item.add_marker(
+                pytest.mark.xfail(
+                    reason=f"[{entry.cause}] {entry.reason} ({entry.source})", strict=entry.strict
+                )
+            )

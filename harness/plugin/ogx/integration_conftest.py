@@ -48,8 +48,9 @@ VECTOR_IO_PROVIDERS = ["faiss", "sqlite-vec"]  # OGX's replay-mode list
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "vector_io_provider_id" in metafunc.fixturenames:
-        metafunc.parametrize("vector_io_provider_id", VECTOR_IO_PROVIDERS,
-                             ids=[f"vector_io={p}" for p in VECTOR_IO_PROVIDERS])
+        metafunc.parametrize(
+            "vector_io_provider_id", VECTOR_IO_PROVIDERS, ids=[f"vector_io={p}" for p in VECTOR_IO_PROVIDERS]
+        )
     params = [name for name in MODEL_FIXTURES if name in metafunc.fixturenames]
     if not params:
         return
@@ -62,8 +63,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     ids = []
     if any(values[p][0] is not None for p in params):
         for combo in combinations:
-            parts = [f"{MODEL_FIXTURES[p][1]}={MODEL_SHORT_IDS.get(v, v)}"
-                     for p, v in zip(params, combo, strict=True) if p in signature and v]
+            parts = [
+                f"{MODEL_FIXTURES[p][1]}={MODEL_SHORT_IDS.get(v, v)}"
+                for p, v in zip(params, combo, strict=True)
+                if p in signature and v
+            ]
             if parts:
                 ids.append(":".join(parts))
     metafunc.parametrize(params, combinations, scope="session", ids=ids or None)
@@ -95,8 +99,13 @@ def ogx_client(stack: RunningStack, contract_run: Any, stack_socket_url: str) ->
 
     client_class = _sdk_client_class()
     with http_client(stack, on_exchange=contract_run.observe) as http:
-        yield client_class(base_url=stack_socket_url, http_client=http, provider_data=_provider_data(),
-                           timeout=float(os.environ.get("OGX_CLIENT_TIMEOUT", "30")), max_retries=0)
+        yield client_class(
+            base_url=stack_socket_url,
+            http_client=http,
+            provider_data=_provider_data(),
+            timeout=float(os.environ.get("OGX_CLIENT_TIMEOUT", "30")),
+            max_retries=0,
+        )
 
 
 def _sdk_client_class() -> Any:
@@ -110,8 +119,11 @@ def _sdk_client_class() -> Any:
 
             return OgxClient
         except ImportError:
-            pytest.fail("OGX's tests need OGX's SDK client: pip install 'router-harness[ogx-tests]' "
-                        "(llama-stack-client, which OGX's test files import)", pytrace=False)
+            pytest.fail(
+                "OGX's tests need OGX's SDK client: pip install 'router-harness[ogx-tests]' "
+                "(llama-stack-client, which OGX's test files import)",
+                pytrace=False,
+            )
 
 
 def _provider_data() -> dict[str, str]:
@@ -120,13 +132,24 @@ def _provider_data() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def client_with_models(ogx_client: Any, text_model_id: Any, vision_model_id: Any, embedding_model_id: Any,
-                       judge_model_id: Any, rerank_model_id: Any) -> Any:
+def client_with_models(
+    ogx_client: Any,
+    text_model_id: Any,
+    vision_model_id: Any,
+    embedding_model_id: Any,
+    judge_model_id: Any,
+    rerank_model_id: Any,
+) -> Any:
     providers = [p for p in ogx_client.providers.list() if p.api == "inference"]
     assert len(providers) > 0, "No inference providers found"
     model_ids = {m.id for m in ogx_client.models.list()}
-    for kind, model in (("text", text_model_id), ("vision", vision_model_id), ("judge", judge_model_id),
-                        ("embedding", embedding_model_id), ("rerank", rerank_model_id)):
+    for kind, model in (
+        ("text", text_model_id),
+        ("vision", vision_model_id),
+        ("judge", judge_model_id),
+        ("embedding", embedding_model_id),
+        ("rerank", rerank_model_id),
+    ):
         if model and model not in model_ids:
             raise ValueError(f"{kind}_model_id {model} not found")
     return ogx_client
@@ -155,8 +178,14 @@ def skip_if_no_model(request: pytest.FixtureRequest) -> None:
     if function is None:
         return
     parameters = inspect.signature(function).parameters
-    for name in ("text_model_id", "vision_model_id", "embedding_model_id", "judge_model_id", "shield_id",
-                 "rerank_model_id"):
+    for name in (
+        "text_model_id",
+        "vision_model_id",
+        "embedding_model_id",
+        "judge_model_id",
+        "shield_id",
+        "rerank_model_id",
+    ):
         if name in parameters and name in request.fixturenames and not request.getfixturevalue(name):
             pytest.skip(f"{name} empty - skipping test")
 

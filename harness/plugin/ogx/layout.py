@@ -8,8 +8,10 @@ from pathlib import Path
 from harness.core.errors import UsageError
 
 MARKERS = ("conftest.py", "suites.py")  # what OGX's tests/integration holds, whatever else it has
-EXPECTED = ("OGX's tests/integration directory (it holds conftest.py and suites.py), or a file or folder inside "
-            "it, e.g. ogx/tests/integration/responses/test_basic_responses.py")
+EXPECTED = (
+    "OGX's tests/integration directory (it holds conftest.py and suites.py), or a file or folder inside "
+    "it, e.g. ogx/tests/integration/responses/test_basic_responses.py"
+)
 # Sub-directory conftests whose whole content the compatibility layer provides (see conftests.py).
 REPLACED_CONFTESTS = ("conftest.py", "responses/conftest.py", "conversations/conftest.py")
 
@@ -24,11 +26,19 @@ class OgxTests:
         return self.integration.parent.parent
 
     def conftests(self) -> list[Path]:
-        return [self.integration / relative for relative in REPLACED_CONFTESTS if (self.integration / relative).is_file()]
+        return [
+            self.integration / relative
+            for relative in REPLACED_CONFTESTS
+            if (self.integration / relative).is_file()
+        ]
 
 
 def is_integration_dir(path: Path) -> bool:
-    return path.name == "integration" and path.parent.name == "tests" and all((path / m).is_file() for m in MARKERS)
+    return (
+        path.name == "integration"
+        and path.parent.name == "tests"
+        and all((path / m).is_file() for m in MARKERS)
+    )
 
 
 def find_ogx_tests(paths: list[str], invocation_dir: Path) -> OgxTests:
@@ -37,20 +47,35 @@ def find_ogx_tests(paths: list[str], invocation_dir: Path) -> OgxTests:
     for raw in paths:
         path = (invocation_dir / raw.split("::", 1)[0]).resolve()
         if not path.exists():
-            raise UsageError(f"harness ogx: {raw} does not exist", value=raw, allowed=EXPECTED,
-                             fix="check the path; it is taken from the current directory")
+            raise UsageError(
+                f"harness ogx: {raw} does not exist",
+                value=raw,
+                allowed=EXPECTED,
+                fix="check the path; it is taken from the current directory",
+            )
         root = next((p for p in (path, *path.parents) if is_integration_dir(p)), None)
         if root is None:
-            raise UsageError(f"harness ogx: {raw} is not inside OGX's integration tests", value=raw,
-                             allowed=EXPECTED, fix="pass OGX's tests/integration directory or a test file in it")
+            raise UsageError(
+                f"harness ogx: {raw} is not inside OGX's integration tests",
+                value=raw,
+                allowed=EXPECTED,
+                fix="pass OGX's tests/integration directory or a test file in it",
+            )
         found.add(root)
     if not found:
-        raise UsageError("harness ogx: no test path given", value="(none)", allowed=EXPECTED,
-                         fix="e.g. harness ogx run ../ogx/tests/integration/responses --stack-config=replay")
+        raise UsageError(
+            "harness ogx: no test path given",
+            value="(none)",
+            allowed=EXPECTED,
+            fix="e.g. harness ogx run ../ogx/tests/integration/responses --stack-config=replay",
+        )
     if len(found) > 1:
-        raise UsageError("harness ogx: the paths lie in more than one OGX checkout",
-                         value=", ".join(sorted(str(p) for p in found)), allowed="paths inside one tests/integration",
-                         fix="run each checkout's tests separately")
+        raise UsageError(
+            "harness ogx: the paths lie in more than one OGX checkout",
+            value=", ".join(sorted(str(p) for p in found)),
+            allowed="paths inside one tests/integration",
+            fix="run each checkout's tests separately",
+        )
     return OgxTests(found.pop())
 
 
@@ -69,10 +94,44 @@ def path_arguments(args: list[str]) -> list[str]:
 
 
 # pytest options (and ours) that take their value as the next argument
-VALUE_OPTIONS = frozenset({
-    "-k", "-m", "-p", "-o", "-c", "-n", "--rootdir", "--confcutdir", "--basetemp", "--deselect", "--ignore",
-    "--ignore-glob", "--junitxml", "--override-ini", "--maxfail", "--tb", "--durations", "-W",
-    "--stack-config", "--setup", "--inference-mode", "--text-model", "--vision-model", "--embedding-model",
-    "--rerank-model", "--safety-shield", "--judge-model", "--embedding-dimension", "--env", "--suite", "--report",
-    "--cassette-dir", "--deviations", "--spec", "--stack-profile", "--harness-report-dir", "--reference",
-})
+VALUE_OPTIONS = frozenset(
+    {
+        "-k",
+        "-m",
+        "-p",
+        "-o",
+        "-c",
+        "-n",
+        "--rootdir",
+        "--confcutdir",
+        "--basetemp",
+        "--deselect",
+        "--ignore",
+        "--ignore-glob",
+        "--junitxml",
+        "--override-ini",
+        "--maxfail",
+        "--tb",
+        "--durations",
+        "-W",
+        "--stack-config",
+        "--setup",
+        "--inference-mode",
+        "--text-model",
+        "--vision-model",
+        "--embedding-model",
+        "--rerank-model",
+        "--safety-shield",
+        "--judge-model",
+        "--embedding-dimension",
+        "--env",
+        "--suite",
+        "--report",
+        "--cassette-dir",
+        "--deviations",
+        "--spec",
+        "--stack-profile",
+        "--harness-report-dir",
+        "--reference",
+    }
+)

@@ -37,15 +37,21 @@ class OgxSetup:
         text_model = str(self.defaults.get("text_model") or "")
         provider, _, model = text_model.partition("/")
         if not model:
-            raise UsageError(f"--setup={self.name}: OGX's setup names no text model as <provider>/<model>",
-                             value=text_model or "(none)", allowed="a setup whose text_model is <provider>/<model>",
-                             fix="pass --text-model=<provider>/<model> with it, or pick another setup")
+            raise UsageError(
+                f"--setup={self.name}: OGX's setup names no text model as <provider>/<model>",
+                value=text_model or "(none)",
+                allowed="a setup whose text_model is <provider>/<model>",
+                fix="pass --text-model=<provider>/<model> with it, or pick another setup",
+            )
         if provider in NATIVE_PROTOCOLS:
             raise UsageError(
                 f"--setup={self.name}: its provider {provider!r} speaks {NATIVE_PROTOCOLS[provider]}, which the "
                 "harness cannot replay (it serves OpenAI-compatible inference)",
-                value=self.name, allowed="setups whose text model's provider is OpenAI-compatible (gpt, azure, "
-                "watsonx, ollama, vllm, …)", fix="pick such a setup, e.g. --setup=gpt")
+                value=self.name,
+                allowed="setups whose text model's provider is OpenAI-compatible (gpt, azure, "
+                "watsonx, ollama, vllm, …)",
+                fix="pick such a setup, e.g. --setup=gpt",
+            )
         return Setup(name=self.name, provider=provider, model=model)
 
 
@@ -63,8 +69,12 @@ class OgxSuites:
 
 def _named(table: dict[str, Any], name: str, flag: str, kind: str, example: str) -> Any:
     if name not in table:
-        raise UsageError(f"{flag}: OGX has no {kind} named {name!r}", value=name, allowed=", ".join(sorted(table)),
-                         fix=f"name one of OGX's {kind}s (tests/integration/suites.py), e.g. {flag}={example}")
+        raise UsageError(
+            f"{flag}: OGX has no {kind} named {name!r}",
+            value=name,
+            allowed=", ".join(sorted(table)),
+            fix=f"name one of OGX's {kind}s (tests/integration/suites.py), e.g. {flag}={example}",
+        )
     return table[name]
 
 
@@ -74,11 +84,16 @@ def load_suites(tests: OgxTests) -> OgxSuites:
         sys.path.insert(0, str(tests.repo))
     try:
         module = importlib.import_module("tests.integration.suites")
-    except Exception as error:  # noqa: BLE001 - any failure importing OGX's file is reported with its cause
-        raise UsageError(f"harness ogx: OGX's {tests.integration / 'suites.py'} cannot be imported: "
-                         f"{type(error).__name__}: {error}", value=str(tests.integration / "suites.py"),
-                         allowed="OGX's suites.py defining SETUP_DEFINITIONS and SUITE_DEFINITIONS",
-                         fix="run from an OGX checkout whose tests import with the installed packages") from None
-    setups = {name: OgxSetup(name, dict(s.defaults), dict(s.env)) for name, s in module.SETUP_DEFINITIONS.items()}
+    except Exception as error:
+        raise UsageError(
+            f"harness ogx: OGX's {tests.integration / 'suites.py'} cannot be imported: "
+            f"{type(error).__name__}: {error}",
+            value=str(tests.integration / "suites.py"),
+            allowed="OGX's suites.py defining SETUP_DEFINITIONS and SUITE_DEFINITIONS",
+            fix="run from an OGX checkout whose tests import with the installed packages",
+        ) from None
+    setups = {
+        name: OgxSetup(name, dict(s.defaults), dict(s.env)) for name, s in module.SETUP_DEFINITIONS.items()
+    }
     suites = {name: (list(s.roots), s.default_setup) for name, s in module.SUITE_DEFINITIONS.items()}
     return OgxSuites(setups, suites)

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 COLUMNS = ("passed", "failed", "xfailed", "skipped", "error")
-_DECLARED = re.compile(r"^\[(?P<cause>[a-z-]+)\] (?P<reason>.*?)(?: \(known_failures\.yaml, entry \d+\))?$", re.S)
+_DECLARED = re.compile(
+    r"^\[(?P<cause>[a-z-]+)\] (?P<reason>.*?)(?: \(known_failures\.yaml, entry \d+\))?$", re.S
+)
 
 
 class OgxTable:
@@ -77,7 +79,11 @@ def _failure_cause(report: pytest.TestReport) -> str:
         return "passed although known_failures.yaml says it fails (remove the entry): " + text[16:120]
     if "no recording matches" in text:
         fields = re.search(r"differs in: (.*)", text)
-        return f"replay-miss: differs in {fields[1].strip()}" if fields else "replay-miss: no recording with this route"
+        return (
+            f"replay-miss: differs in {fields[1].strip()}"
+            if fields
+            else "replay-miss: no recording with this route"
+        )
     if "blocked a " in text and "a replay run must not reach the network" in text:
         target = re.search(r"blocked a [a-z ]+ to (\S+)", text)
         return f"blocked outbound connection to {target[1] if target else '?'}"

@@ -60,7 +60,9 @@ def property_settings(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture(scope="session")
-def property_run(request: pytest.FixtureRequest, stack: Any, contract_run: Any, property_settings: Any) -> Iterator[Any]:
+def property_run(
+    request: pytest.FixtureRequest, stack: Any, contract_run: Any, property_settings: Any
+) -> Iterator[Any]:
     """The session's generator, sender and checks (see :class:`runner.PropertyRun`)."""
     from harness.replay import InferenceMode
 
@@ -79,18 +81,26 @@ def property_run(request: pytest.FixtureRequest, stack: Any, contract_run: Any, 
     except HarnessError as error:
         sender.close()
         fail_session(error)
-    base = [f"--stack-config={plugin_settings.selection.raw}",
-            f"--inference-mode={plugin_settings.inference_mode.value}"]
+    base = [
+        f"--stack-config={plugin_settings.selection.raw}",
+        f"--inference-mode={plugin_settings.inference_mode.value}",
+    ]
     run = PropertyRun(
-        settings=property_settings, generator=generator, sender=sender, spec=contract_run.spec,
-        deviations=contract_run.deviations, options=contract_run.options,
+        settings=property_settings,
+        generator=generator,
+        sender=sender,
+        spec=contract_run.spec,
+        deviations=contract_run.deviations,
+        options=contract_run.options,
         synthetic=plugin_settings.inference_mode is InferenceMode.SYNTHETIC and stack.mode != "url",
         command=lambda nodeid: pytest_command(nodeid, base),
     )
     if stack.mode == "url":
-        run.synthetic_hint = ("A stack at a URL talks to its own provider, so the synthetic mode cannot answer for "
-                              "it; run the stack with --stack-config=<config> or server:<config> and "
-                              "--inference-mode=synthetic")
+        run.synthetic_hint = (
+            "A stack at a URL talks to its own provider, so the synthetic mode cannot answer for "
+            "it; run the stack with --stack-config=<config> or server:<config> and "
+            "--inference-mode=synthetic"
+        )
     run.started = time.monotonic()
     request.config.stash[_RUN] = run
     yield run
@@ -105,7 +115,9 @@ def property_families(property_run: Any) -> Any:
 
 
 @pytest.fixture
-def generated(request: pytest.FixtureRequest, property_run: Any, property_families: Any, contract_run: Any) -> Any:
+def generated(
+    request: pytest.FixtureRequest, property_run: Any, property_families: Any, contract_run: Any
+) -> Any:
     """Generated requests for the current test (see the module docstring)."""
     from .verdict import Generated
 

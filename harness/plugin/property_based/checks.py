@@ -55,17 +55,25 @@ def negative_data_rejected(ctx: CheckContext, example: NegativeExample) -> None:
     unobservable = _unobservable_on_the_wire(example.case)
     if unobservable:
         raise CheckSkipped(unobservable)
-    from schemathesis.core.failures import FailureGroup  # noqa: PLC0415
-    from schemathesis.core.transport import Response  # noqa: PLC0415
-    from schemathesis.specs.openapi.checks import negative_data_rejection  # noqa: PLC0415
+    from schemathesis.core.failures import FailureGroup
+    from schemathesis.core.transport import Response
+    from schemathesis.specs.openapi.checks import negative_data_rejection
 
     response = example.exchange.response
-    wrapped = Response(status, {k.lower(): [v] for k, v in response.headers.items()}, response.body,
-                       request=example.prepared, elapsed=0.0, verify=True)
+    wrapped = Response(
+        status,
+        {k.lower(): [v] for k, v in response.headers.items()},
+        response.body,
+        request=example.prepared,
+        elapsed=0.0,
+        verify=True,
+    )
     try:
         example.case.validate_response(wrapped, checks=[negative_data_rejection])
     except FailureGroup as group:
-        why = "\n".join(line for f in group.exceptions for line in str(getattr(f, "message", f)).splitlines()[1:])
+        why = "\n".join(
+            line for f in group.exceptions for line in str(getattr(f, "message", f)).splitlines()[1:]
+        )
         raise ctx.failure(
             "negative_data_rejected",
             f"a request that violates the spec was accepted with {status} (expected a 4xx rejection)",
@@ -81,7 +89,9 @@ def _unobservable_on_the_wire(case: Any) -> str | None:
         return None
     data = getattr(getattr(getattr(case, "meta", None), "phase", None), "data", None)
     mutations = tuple(getattr(data, "mutations", ()) or ())
-    if mutations and all(m.keywords == ("type",) and _types(m.original_value) == {"string"} for m in mutations):
+    if mutations and all(
+        m.keywords == ("type",) and _types(m.original_value) == {"string"} for m in mutations
+    ):
         fields = ", ".join(m.schema_pointer or "?" for m in mutations)
         return f"a multipart part is text on the wire: the type change at {fields} reaches the app as a valid string"
     return None

@@ -19,16 +19,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-UNAVAILABLE = ("hypothesis's local-constants pool could not be switched off (its internals changed): generated "
-               "values may depend on the harness's own source, so a seed may not repeat across harness versions")
+UNAVAILABLE = (
+    "hypothesis's local-constants pool could not be switched off (its internals changed): generated "
+    "values may depend on the harness's own source, so a seed may not repeat across harness versions"
+)
 
 
 @contextmanager
 def without_local_constants() -> Iterator[bool]:
     """Within the block, hypothesis draws no constants from local modules; yields whether it could."""
     try:
-        from hypothesis.internal.conjecture import providers  # noqa: PLC0415
-        from hypothesis.internal.constants_ast import Constants  # noqa: PLC0415
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
 
         provider = providers.HypothesisProvider
         original = provider.__dict__["_local_constants"]

@@ -44,7 +44,9 @@ def generation_document(doc: dict[str, Any]) -> tuple[dict[str, Any], list[Stand
     for ref, where in dangling.items():
         section, name = _component(ref)
         if section in STAND_INS:
-            fixed.setdefault("components", {}).setdefault(section, {})[name] = copy.deepcopy(STAND_INS[section])
+            fixed.setdefault("components", {}).setdefault(section, {})[name] = copy.deepcopy(
+                STAND_INS[section]
+            )
             stand_ins.append(StandIn(ref, "added as a permissive component", where))
         else:
             inline.add(ref)

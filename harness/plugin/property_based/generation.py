@@ -28,7 +28,7 @@ class ModelCatalogue:
     by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_listing(cls, listing: Any) -> "ModelCatalogue":
+    def from_listing(cls, listing: Any) -> ModelCatalogue:
         """From the body of the stack's ``GET /v1/models`` (OpenAI shape; OGX adds ``custom_metadata.model_type``)."""
         kinds: dict[str, list[str]] = {}
         for model in (listing or {}).get("data") or []:
@@ -40,12 +40,18 @@ class ModelCatalogue:
         return cls({kind: tuple(ids) for kind, ids in kinds.items()})
 
     def for_field(self, name: str, path: str) -> tuple[str, ...]:
-        kind = "embedding" if name == "embedding_model" or path.endswith("/embeddings") else MODEL_FIELDS.get(name, "llm")
+        kind = (
+            "embedding"
+            if name == "embedding_model" or path.endswith("/embeddings")
+            else MODEL_FIELDS.get(name, "llm")
+        )
         return self.by_kind.get(kind, ())
 
 
 class Generator:
-    def __init__(self, schema: Any, document: dict[str, Any], stand_ins: list[StandIn], models: ModelCatalogue) -> None:
+    def __init__(
+        self, schema: Any, document: dict[str, Any], stand_ins: list[StandIn], models: ModelCatalogue
+    ) -> None:
         self.schema = schema
         self.document = document
         self.stand_ins = stand_ins
@@ -54,8 +60,8 @@ class Generator:
         self._operations = {op.label: op for op in (r.ok() for r in schema.get_all_operations())}
 
     @classmethod
-    def from_document(cls, document: dict[str, Any], *, models: ModelCatalogue | None = None) -> "Generator":
-        import schemathesis  # noqa: PLC0415 - heavy; only property runs need it
+    def from_document(cls, document: dict[str, Any], *, models: ModelCatalogue | None = None) -> Generator:
+        import schemathesis
 
         fixed, stand_ins = generation_document(document)
         return cls(schemathesis.openapi.from_dict(fixed), document, stand_ins, models or ModelCatalogue())
@@ -84,23 +90,29 @@ class Generator:
         if fields:
             return f"its request body names a model ({', '.join(fields)})"
         if operation.method.upper() == "POST" and "vector" in operation.path:
-            return "it stores or searches vector-store content, which the stack embeds with its embedding model"
+            return (
+                "it stores or searches vector-store content, which the stack embeds with its embedding model"
+            )
         return None
 
     def strategy(self, operation: Any, mode: str) -> Any:
         """Cases for ``operation``; positive cases name a served model about four times in five."""
-        from hypothesis import strategies as st  # noqa: PLC0415
-        from schemathesis import GenerationMode  # noqa: PLC0415
+        from hypothesis import strategies as st
+        from schemathesis import GenerationMode
 
         cases = operation.as_strategy(generation_mode=GenerationMode(mode))
         if mode != "positive":
             return cases
-        fields = {name: self.models.for_field(name, operation.path)
-                  for name in self.body_properties(operation) & MODEL_FIELDS.keys()}
+        fields = {
+            name: self.models.for_field(name, operation.path)
+            for name in self.body_properties(operation) & MODEL_FIELDS.keys()
+        }
         fields = {name: ids for name, ids in fields.items() if ids}
         if not fields:
             return cases
-        choices = st.fixed_dictionaries({name: st.sampled_from((*ids, *ids, *ids, *ids, None)) for name, ids in fields.items()})
+        choices = st.fixed_dictionaries(
+            {name: st.sampled_from((*ids, *ids, *ids, *ids, None)) for name, ids in fields.items()}
+        )
         return st.tuples(cases, choices).map(_with_models)
 
 

@@ -49,7 +49,9 @@ class Outcome:
     error: str | None = None  # generation itself failed (a harness or spec problem, reported as such)
     notes: list[str] = field(default_factory=list)  # e.g. stateful: resources created, creates that failed
     seconds: float = 0.0
-    refusals: list[Exchange] = field(default_factory=list)  # the first few 4xx/5xx exchanges (for skip reasons)
+    refusals: list[Exchange] = field(
+        default_factory=list
+    )  # the first few 4xx/5xx exchanges (for skip reasons)
     created: int = 0  # stateful: resources the app created (each then fetched and looked up in the list)
     deleted: int = 0  # stateful: resources deleted, with what the app says afterwards verified
 
@@ -62,20 +64,31 @@ class Outcome:
 
     def note(self, failures: list[CheckFailure], exchange: Exchange | None) -> None:
         for failure in failures:
-            key = (failure.check, failure.operation, kind_of(failure), _status_class(exchange, failure.status))
+            key = (
+                failure.check,
+                failure.operation,
+                kind_of(failure),
+                _status_class(exchange, failure.status),
+            )
             tally = self.findings.setdefault(key, Tally(failure, exchange))
             tally.count += 1
 
     def declared(self) -> list[tuple[tuple[str, str | None, str, str], Tally]]:
         """The findings at error severity that a deviation declares (without it they would fail the run),
         as (check, operation, kind, status class) → tally, in report order."""
-        return [(key, tally) for key, tally in sorted(self.findings.items(), key=_order)
-                if tally.failure.expected_reason and tally.failure.severity is Severity.ERROR]
+        return [
+            (key, tally)
+            for key, tally in sorted(self.findings.items(), key=_order)
+            if tally.failure.expected_reason and tally.failure.severity is Severity.ERROR
+        ]
 
     @property
     def failed(self) -> bool:
-        return bool(self.minimal) or self.error is not None or any(
-            kind_of(t.failure) == "unexpected" for t in self.findings.values())
+        return (
+            bool(self.minimal)
+            or self.error is not None
+            or any(kind_of(t.failure) == "unexpected" for t in self.findings.values())
+        )
 
     def summary(self) -> str:
         statuses = ", ".join(f"{s}×{n}" for s, n in sorted(self.statuses.items())) or "none"
@@ -89,8 +102,10 @@ class Outcome:
         for (check, operation, kind, status), tally in sorted(self.findings.items(), key=_order):
             line += f"\n    {kind}: {check} ×{tally.count} ({status}, {operation}): {tally.failure.title}"
         if self.created:
-            line += (f"\n    created {self.created} resources (each then fetched and looked up in the list), "
-                     f"deleted {self.deleted} and checked what the app said after")
+            line += (
+                f"\n    created {self.created} resources (each then fetched and looked up in the list), "
+                f"deleted {self.deleted} and checked what the app said after"
+            )
         for note in self.notes:
             line += f"\n    note: {note}"
         return line

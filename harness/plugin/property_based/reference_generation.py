@@ -35,8 +35,9 @@ def reference_document(reference: Any, app_spec: Any) -> dict[str, Any]:
         if found is None:
             continue
         item = doc["paths"][found.operation.path]
-        target = paths.setdefault(base + found.operation.path,
-                                  {k: v for k, v in item.items() if k not in METHODS})
+        target = paths.setdefault(
+            base + found.operation.path, {k: v for k, v in item.items() if k not in METHODS}
+        )
         target[op.method.lower()] = item[op.method.lower()]
     out = {k: v for k, v in doc.items() if k not in ("paths", "servers", "webhooks")}
     out["paths"] = paths
@@ -68,8 +69,10 @@ class ReferenceRun(PropertyRun):
         failures = super().check(exchange)
         for failure in failures:
             if failure.check not in VERDICT and not failure.expected_reason:
-                failure.expected_reason = ("not judged by the reference-generated run (its verdict: accepted, or "
-                                           "refused in the reference's error format, never a 5xx)")
+                failure.expected_reason = (
+                    "not judged by the reference-generated run (its verdict: accepted, or "
+                    "refused in the reference's error format, never a 5xx)"
+                )
         return failures
 
 
@@ -81,16 +84,26 @@ def reference_property_run(request: pytest.FixtureRequest, property_run: Any, co
     reference = load_reference(contract_run.options.reference) if contract_run.options.reference else None
     if reference is None:
         pytest.skip("--reference=none: no reference to generate requests from")
-    generator = ReferenceGenerator.from_document(reference_document(reference, contract_run.spec),
-                                                 models=property_run.generator.models)
-    return ReferenceRun(settings=property_run.settings, generator=generator, sender=property_run.sender,
-                        spec=contract_run.spec, deviations=contract_run.deviations, options=contract_run.options,
-                        synthetic=property_run.synthetic, command=property_run.command,
-                        synthetic_hint=property_run.synthetic_hint)
+    generator = ReferenceGenerator.from_document(
+        reference_document(reference, contract_run.spec), models=property_run.generator.models
+    )
+    return ReferenceRun(
+        settings=property_run.settings,
+        generator=generator,
+        sender=property_run.sender,
+        spec=contract_run.spec,
+        deviations=contract_run.deviations,
+        options=contract_run.options,
+        synthetic=property_run.synthetic,
+        command=property_run.command,
+        synthetic_hint=property_run.synthetic_hint,
+    )
 
 
 @pytest.fixture
-def reference_generated(request: pytest.FixtureRequest, reference_property_run: Any, contract_run: Any) -> Any:
+def reference_generated(
+    request: pytest.FixtureRequest, reference_property_run: Any, contract_run: Any
+) -> Any:
     """Requests generated from the reference for the current test (``operations()``, ``positive(key)``)."""
     from .verdict import Generated
 

@@ -8,8 +8,10 @@ from typing import Any
 
 from .outcome import Outcome, kind_of
 
-LIBRARY_NOTE = ("(library mode: http://router-under-test is the in-process app; to use the curl line, run the "
-                "same stack as a server with --stack-config=server:<config>)")
+LIBRARY_NOTE = (
+    "(library mode: http://router-under-test is the in-process app; to use the curl line, run the "
+    "same stack as a server with --stack-config=server:<config>)"
+)
 
 
 def render_failure(outcome: Outcome, settings: Any) -> str:
@@ -30,8 +32,11 @@ def render_failure(outcome: Outcome, settings: Any) -> str:
     for (check, operation, kind, status), tally in sorted(outcome.findings.items()):
         if kind == "unexpected" and (check, operation) not in shown:
             parts.append(f"{tally.failure.render()}\n  (seen {tally.count}× at {status}; not shrunk)")
-    others = [f"  {kind}: {check} ×{t.count} ({status}): {t.failure.title}"
-              for (check, _, kind, status), t in sorted(outcome.findings.items()) if kind != "unexpected"]
+    others = [
+        f"  {kind}: {check} ×{t.count} ({status}): {t.failure.title}"
+        for (check, _, kind, status), t in sorted(outcome.findings.items())
+        if kind != "unexpected"
+    ]
     if others:
         parts.append("also seen (expected deviations and warnings, not failing):\n" + "\n".join(others))
     return "\n\n".join(parts)
@@ -41,18 +46,22 @@ def render_expected(outcome: Outcome) -> str:
     """The xfail reason of a run whose only error-severity findings are declared deviations: each one,
     with the reason the deviations file gives (its first sentence)."""
     declared = outcome.declared()
-    lines = [f"{outcome.label}: {len(declared)} declared deviation(s), expected failures ({outcome.sent} requests)"]
+    lines = [
+        f"{outcome.label}: {len(declared)} declared deviation(s), expected failures ({outcome.sent} requests)"
+    ]
     for (check, operation, _, status), tally in declared:
-        lines.append(f"  {check} ×{tally.count} ({status}, {operation}): {tally.failure.title}\n"
-                     f"    declared: {_first_sentence(tally.failure.expected_reason or '')}")
+        lines.append(
+            f"  {check} ×{tally.count} ({status}, {operation}): {tally.failure.title}\n"
+            f"    declared: {_first_sentence(tally.failure.expected_reason or '')}"
+        )
     return "\n".join(lines)
 
 
 def _first_sentence(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     cut = text.find(". ")
-    text = text[:cut + 1] if 0 < cut < limit else text
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    text = text[: cut + 1] if 0 < cut < limit else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def digest(run: Any) -> dict[str, Any]:
@@ -64,7 +73,9 @@ def digest(run: Any) -> dict[str, Any]:
             counts[kind_of(tally.failure)] = counts.get(kind_of(tally.failure), 0) + 1
     settings = run.settings
     return {
-        "examples": settings.examples, "seed": settings.seed, "seed_given": settings.seed_given,
+        "examples": settings.examples,
+        "seed": settings.seed,
+        "seed_given": settings.seed_given,
         "elapsed": time.monotonic() - run.started if run.started else 0.0,
         "sent": sum(outcome.sent for outcome in run.outcomes),
         "stand_ins": sorted({s.ref.rsplit("/", 1)[-1] for s in run.generator.stand_ins}),
@@ -95,17 +106,26 @@ def summary_lines(run: Any) -> list[str]:
 def render_summary(d: dict[str, Any]) -> list[str]:
     elapsed, sent = d["elapsed"], d["sent"]
     seed = f"{d['seed']}" + ("" if d["seed_given"] else " (drawn at random: pass --property-seed to repeat)")
-    lines = [f"budget: {d['examples']} examples per operation and kind, per family; seed {seed}; "
-             f"{sent} requests in {elapsed:.1f} s ({sent / elapsed if elapsed else 0:.0f}/s)"]
+    lines = [
+        f"budget: {d['examples']} examples per operation and kind, per family; seed {seed}; "
+        f"{sent} requests in {elapsed:.1f} s ({sent / elapsed if elapsed else 0:.0f}/s)"
+    ]
     if d["stand_ins"]:
-        lines.append(f"generation used a copy of the spec with {len(d['stand_ins'])} dangling $refs "
-                     f"resolved to permissive stand-ins ({', '.join(d['stand_ins'])}); responses are checked "
-                     "against the app's own spec")
+        lines.append(
+            f"generation used a copy of the spec with {len(d['stand_ins'])} dangling $refs "
+            f"resolved to permissive stand-ins ({', '.join(d['stand_ins'])}); responses are checked "
+            "against the app's own spec"
+        )
     counts = d["counts"]
-    lines.append("distinct findings: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n) if any(counts.values())
-                 else "distinct findings: none")
-    lines.append(f"{d['runs']} runs: {d['quiet']} without findings, {d['skipped']} skipped (reasons below), "
-                 "the rest below")
+    lines.append(
+        "distinct findings: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+        if any(counts.values())
+        else "distinct findings: none"
+    )
+    lines.append(
+        f"{d['runs']} runs: {d['quiet']} without findings, {d['skipped']} skipped (reasons below), "
+        "the rest below"
+    )
     return lines + d["shown"]
 
 

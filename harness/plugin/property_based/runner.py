@@ -36,8 +36,10 @@ from .settings import PropertySettings
 # Checks judged against earlier exchanges (a second error format is only news once): replaying one example
 # cannot make them fail again, so hypothesis is not asked to shrink them; they are reported as they happened.
 ACROSS_EXCHANGES = frozenset({"error_format_consistent"})
-FLAKY = ("the app answered differently when hypothesis replayed the same steps (its state or timing changed), "
-         "so what is shown is the run as it happened, not shrunk; the requests above are the ones that failed")
+FLAKY = (
+    "the app answered differently when hypothesis replayed the same steps (its state or timing changed), "
+    "so what is shown is the run as it happened, not shrunk; the requests above are the ones that failed"
+)
 BLOB_NOTE = re.compile(r"@reproduce_failure\('([^']+)', b'([^']+)'\)")
 
 
@@ -56,7 +58,9 @@ _FINDING_TYPES: dict[str, type[PropertyFinding]] = {}
 def raise_finding(failures: list[CheckFailure], exchange: Exchange | None) -> None:
     """One exception type per set of failing checks: hypothesis tells distinct bugs apart by type."""
     name = "+".join(sorted({f.check for f in failures}))
-    kind = _FINDING_TYPES.get(name) or _FINDING_TYPES.setdefault(name, type(f"Finding[{name}]", (PropertyFinding,), {}))
+    kind = _FINDING_TYPES.get(name) or _FINDING_TYPES.setdefault(
+        name, type(f"Finding[{name}]", (PropertyFinding,), {})
+    )
     raise kind(failures, exchange)
 
 
@@ -82,18 +86,22 @@ class PropertyRun:
     def selected(self) -> list[str]:
         keys = [k for k in self.generator.keys if self.settings.selects(k)]
         if not keys:
-            raise UsageError("--property-operations selects no operation of the app's spec",
-                             value=",".join(self.settings.operations),
-                             allowed=f"patterns over the {len(self.generator.keys)} operations, e.g. "
-                             + ", ".join(repr(k) for k in self.generator.keys[:3]),
-                             fix="check the method and path template against the spec (GET /openapi.json)")
+            raise UsageError(
+                "--property-operations selects no operation of the app's spec",
+                value=",".join(self.settings.operations),
+                allowed=f"patterns over the {len(self.generator.keys)} operations, e.g. "
+                + ", ".join(repr(k) for k in self.generator.keys[:3]),
+                fix="check the method and path template against the spec (GET /openapi.json)",
+            )
         return keys
 
     def model_skip(self, operation: Any) -> str | None:
         reason = self.generator.inference_reason(operation)
         if reason and not self.synthetic:
-            return (f"{operation.label} calls the model ({reason}); generated prompts cannot be replayed from "
-                    f"cassettes. {self.synthetic_hint}")
+            return (
+                f"{operation.label} calls the model ({reason}); generated prompts cannot be replayed from "
+                f"cassettes. {self.synthetic_hint}"
+            )
         return None
 
     # -- one operation ---------------------------------------------------------------------------------
@@ -108,7 +116,7 @@ class PropertyRun:
         strategy = self.generator.strategy(operation, mode)
 
         def example(case: Any) -> None:
-            from hypothesis import reject  # noqa: PLC0415
+            from hypothesis import reject
 
             try:
                 sent = self.sender.send(case, key)
@@ -123,16 +131,29 @@ class PropertyRun:
             if found:
                 raise_finding(found, sent.exchange)
 
-        self.drive(example, strategy, outcome, command=self.command(nodeid), operation=key,
-                   negative=mode == "negative")
+        self.drive(
+            example,
+            strategy,
+            outcome,
+            command=self.command(nodeid),
+            operation=key,
+            negative=mode == "negative",
+        )
         return outcome
 
     def check(self, exchange: Exchange) -> list[CheckFailure]:
-        return check_exchange(self.spec, exchange, deviations=self.deviations, options=self.options, session=self.session)
+        return check_exchange(
+            self.spec, exchange, deviations=self.deviations, options=self.options, session=self.session
+        )
 
     def check_negative(self, example: NegativeExample) -> list[CheckFailure]:
-        ctx = CheckContext(self.spec, self.options, self.session, example.exchange,
-                           self.spec.operation(example.exchange.operation or ""))
+        ctx = CheckContext(
+            self.spec,
+            self.options,
+            self.session,
+            example.exchange,
+            self.spec.operation(example.exchange.operation or ""),
+        )
         return self.apply(run_checks(ctx, example, "negative"))
 
     def apply(self, failures: list[CheckFailure]) -> list[CheckFailure]:
@@ -143,34 +164,58 @@ class PropertyRun:
     # -- hypothesis ----------------------------------------------------------------------------------
 
     def hypothesis_settings(self, **overrides: Any) -> Any:
-        from hypothesis import HealthCheck, Phase, Verbosity, settings  # noqa: PLC0415
+        from hypothesis import HealthCheck, Phase, Verbosity, settings
 
-        values = dict(max_examples=self.settings.examples, deadline=None, database=None, print_blob=True,
-                      suppress_health_check=list(HealthCheck), phases=(Phase.generate, Phase.shrink),
-                      report_multiple_bugs=True, verbosity=Verbosity.normal)
+        values = {
+            "max_examples": self.settings.examples,
+            "deadline": None,
+            "database": None,
+            "print_blob": True,
+            "suppress_health_check": list(HealthCheck),
+            "phases": (Phase.generate, Phase.shrink),
+            "report_multiple_bugs": True,
+            "verbosity": Verbosity.normal,
+        }
         values.update(overrides)
         return settings(**values)
 
     def decorate(self, test: Any) -> Any:
         """Seed (and, with --property-reproduce, pin to one example) a hypothesis test or state machine."""
-        import hypothesis  # noqa: PLC0415
+        import hypothesis
 
         test = hypothesis.seed(self.settings.seed)(test)
         if self.settings.reproduce:
-            test = hypothesis.reproduce_failure(hypothesis.__version__, self.settings.reproduce.encode())(test)
+            test = hypothesis.reproduce_failure(hypothesis.__version__, self.settings.reproduce.encode())(
+                test
+            )
         return test
 
-    def drive(self, example: Callable[[Any], None], strategy: Any, outcome: Outcome, *, command: str,
-              operation: str, negative: bool = False) -> None:
-        from hypothesis import given  # noqa: PLC0415
+    def drive(
+        self,
+        example: Callable[[Any], None],
+        strategy: Any,
+        outcome: Outcome,
+        *,
+        command: str,
+        operation: str,
+        negative: bool = False,
+    ) -> None:
+        from hypothesis import given
 
         test = self.decorate(self.hypothesis_settings()(given(strategy)(example)))
         self.conclude(test, outcome, command=command, operation=operation, negative=negative)
 
-    def conclude(self, test: Callable[[], None], outcome: Outcome, *, command: str, operation: str,
-                 negative: bool = False) -> None:
+    def conclude(
+        self,
+        test: Callable[[], None],
+        outcome: Outcome,
+        *,
+        command: str,
+        operation: str,
+        negative: bool = False,
+    ) -> None:
         """Run ``test``; turn what hypothesis raised into the outcome's minimal examples or its error."""
-        from hypothesis.errors import DidNotReproduce, Unsatisfiable  # noqa: PLC0415
+        from hypothesis.errors import DidNotReproduce, Unsatisfiable
 
         try:
             with without_local_constants() as independent:
@@ -179,19 +224,21 @@ class PropertyRun:
                 test()
         except Unsatisfiable as error:
             if negative and outcome.sent == 0:
-                outcome.skipped = ("no negative data: schemathesis finds nothing in this operation it can make "
-                                   "invalid (no body, and every parameter accepts any string)")
+                outcome.skipped = (
+                    "no negative data: schemathesis finds nothing in this operation it can make "
+                    "invalid (no body, and every parameter accepts any string)"
+                )
             else:
                 outcome.error = f"hypothesis could not generate enough valid examples: {error}"
         except DidNotReproduce as error:
             outcome.error = f"the example given with --property-reproduce did not fail: {error}"
-        except BaseException as error:  # noqa: BLE001 - hypothesis raises findings and groups of them
+        except BaseException as error:
             if isinstance(error, (KeyboardInterrupt, SystemExit)):
                 raise
             self._minimal(error, outcome, command=command, operation=operation)
 
     def _minimal(self, error: BaseException, outcome: Outcome, *, command: str, operation: str) -> None:
-        from hypothesis.errors import Flaky  # noqa: PLC0415
+        from hypothesis.errors import Flaky
 
         findings = list(_findings(error))
         flaky = isinstance(error, Flaky)
@@ -212,7 +259,11 @@ class PropertyRun:
             outcome.minimal.append(Minimal(tuple(finding.failures), _falsifying(finding), line))
             for failure in finding.failures:  # the minimal example represents its finding
                 for key, tally in outcome.findings.items():
-                    if key[0] == failure.check and key[1] == failure.operation and tally.failure.severity == failure.severity:
+                    if (
+                        key[0] == failure.check
+                        and key[1] == failure.operation
+                        and tally.failure.severity == failure.severity
+                    ):
                         tally.failure, tally.exchange = failure, finding.exchange
 
 
@@ -247,7 +298,11 @@ def _blob(error: BaseException) -> str | None:
 def _falsifying(error: BaseException) -> str:
     """Hypothesis's account of the failing steps (state machines); for one request the request evidence
     already is the minimal example (schemathesis cases print as nothing)."""
-    lines = [n for n in _notes(error) if "reproduce_failure" not in n and not n.startswith("Failing test case: example(")]
+    lines = [
+        n
+        for n in _notes(error)
+        if "reproduce_failure" not in n and not n.startswith("Failing test case: example(")
+    ]
     return "\n".join(lines).strip()
 
 

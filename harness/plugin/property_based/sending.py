@@ -28,7 +28,7 @@ class Unsendable(Exception):
 
 class Sender:
     def __init__(self, stack: Any) -> None:
-        from harness.targets.clients import http_client  # noqa: PLC0415
+        from harness.targets.clients import http_client
 
         self.stack = stack
         self.base_url = stack.base_url
@@ -38,8 +38,8 @@ class Sender:
 
     def send(self, case: Any, operation: str | None = None) -> Sent:
         """Send ``case``; the exchange is attributed to ``operation`` (the generating operation's key)."""
-        import httpx  # noqa: PLC0415
-        import requests  # noqa: PLC0415
+        import httpx
+        import requests
 
         kwargs = case.as_transport_kwargs(base_url=self.base_url)
         try:
@@ -54,8 +54,15 @@ class Sender:
             raise Unsendable(f"{type(error).__name__}: {error}") from None
         return Sent(exchange, prepared)
 
-    def send_raw(self, method: str, url: str, headers: dict[str, str], body: bytes, operation: str | None = None,
-                 params: dict[str, str] | None = None) -> Exchange:
+    def send_raw(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes,
+        operation: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Exchange:
         self._seen.clear()
         response = self.client.request(method, url, headers=headers, content=body, params=params)
         response.close()

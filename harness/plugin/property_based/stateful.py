@@ -66,12 +66,14 @@ class Families:
         self.run.conclude(test, outcome, command=self.run.command(nodeid), operation=family.create.key)
         if not outcome.failed and not outcome.created:
             statuses = ", ".join(f"{s}×{n}" for s, n in sorted(outcome.statuses.items()))
-            outcome.skipped = (f"the chain was never exercised: no generated {family.create.key} succeeded "
-                               f"({outcome.sent} requests, statuses {statuses}){_first_refusal(outcome)}")
+            outcome.skipped = (
+                f"the chain was never exercised: no generated {family.create.key} succeeded "
+                f"({outcome.sent} requests, statuses {statuses}){_first_refusal(outcome)}"
+            )
         return outcome
 
     def _as_test(self, machine: type) -> Any:
-        from hypothesis.stateful import run_state_machine_as_test  # noqa: PLC0415
+        from hypothesis.stateful import run_state_machine_as_test
 
         machine = self.run.decorate(machine)
         settings = self.run.hypothesis_settings(stateful_step_count=STEPS)
@@ -79,7 +81,9 @@ class Families:
 
     def _skip_reason(self, family: ResourceFamily) -> str | None:
         if family.create is None:
-            return f"{family.name}: the spec has no POST {family.collection}, so nothing can be created to chain"
+            return (
+                f"{family.name}: the spec has no POST {family.collection}, so nothing can be created to chain"
+            )
         return self.run.model_skip(self.run.generator.operation(family.create.key))
 
     # -- parents and referenced resources -------------------------------------------------------------
@@ -108,7 +112,9 @@ class Families:
         if family.item in self.provisioned.failed:
             raise LookupError(self.provisioned.failed[family.item])
         if family.create is None or self.run.model_skip(self.run.generator.operation(family.create.key)):
-            why = f"no {family.name} can be created here (no create operation, or it needs the synthetic model)"
+            why = (
+                f"no {family.name} can be created here (no create operation, or it needs the synthetic model)"
+            )
             self.provisioned.failed[family.item] = why
             raise LookupError(why)
         fixed = self._fixed_ids(family, outcome)
@@ -121,21 +127,28 @@ class Families:
             made.extend(self.made(family, exchange))
             return bool(made)
 
-        from hypothesis import find  # noqa: PLC0415
-        from hypothesis.errors import NoSuchExample  # noqa: PLC0415
+        from hypothesis import find
+        from hypothesis.errors import NoSuchExample
 
         refused = Outcome(f"provision {family.name}")
         strategy = self.run.generator.strategy(self.run.generator.operation(family.create.key), "positive")
         try:
             with without_local_constants():
-                find(strategy, created, settings=self.run.hypothesis_settings(
-                    max_examples=PROVISION_TRIES, phases=_generate_only(), derandomize=True))
+                find(
+                    strategy,
+                    created,
+                    settings=self.run.hypothesis_settings(
+                        max_examples=PROVISION_TRIES, phases=_generate_only(), derandomize=True
+                    ),
+                )
         except NoSuchExample:
             pass
         if not made:
             counted = ", ".join(f"{s}×{statuses.count(s)}" for s in sorted(set(statuses)))
-            why = (f"could not create a {family.name} to build on: none of {len(statuses)} generated "
-                   f"{family.create.key} requests succeeded (statuses {counted}){_first_refusal(refused)}")
+            why = (
+                f"could not create a {family.name} to build on: none of {len(statuses)} generated "
+                f"{family.create.key} requests succeeded (statuses {counted}){_first_refusal(refused)}"
+            )
             self.provisioned.failed[family.item] = why
             raise LookupError(why)
         outcome.notes.append(f"provisioned {family.name} {made[0]!r} (used as a parent or a reference)")
@@ -146,10 +159,14 @@ class Families:
 
     def made(self, family: ResourceFamily, exchange: Exchange) -> list[str]:
         """The ids a create made that the app should keep (none when the request said ``store: false``)."""
-        declares_store = "store" in self.run.generator.body_properties(self.run.generator.operation(family.create.key))
+        declares_store = "store" in self.run.generator.body_properties(
+            self.run.generator.operation(family.create.key)
+        )
         return created_ids(family, exchange, store_flag=declares_store)
 
-    def send_create(self, family: ResourceFamily, case: Any, fixed: dict[str, str], outcome: Outcome) -> Exchange:
+    def send_create(
+        self, family: ResourceFamily, case: Any, fixed: dict[str, str], outcome: Outcome
+    ) -> Exchange:
         """Send a generated create (parents and references filled in), checked and recorded."""
         params = {p: fixed[p] for p in family.parent_params}
         if params:
@@ -171,8 +188,14 @@ class Families:
         outcome.record(exchange, failures)
         return blocking(failures)
 
-    def get(self, path: str, operation: str | None, outcome: Outcome, found: list[Any],
-            params: dict[str, str] | None = None) -> Exchange:
+    def get(
+        self,
+        path: str,
+        operation: str | None,
+        outcome: Outcome,
+        found: list[Any],
+        params: dict[str, str] | None = None,
+    ) -> Exchange:
         exchange = self.run.sender.send_raw("GET", path, {}, b"", operation, params=params)
         found += self.checked(exchange, outcome)
         return exchange
@@ -186,7 +209,7 @@ def _first_refusal(outcome: Outcome) -> str:
 
 
 def _generate_only() -> tuple[Any, ...]:
-    from hypothesis import Phase  # noqa: PLC0415
+    from hypothesis import Phase
 
     return (Phase.generate,)
 
@@ -202,8 +225,11 @@ def created_ids(family: ResourceFamily, exchange: Exchange, *, store_flag: bool 
         return []
     fields = tuple(dict.fromkeys((family.id_param, "id")))
     if response.content_type == "text/event-stream":
-        found = [p.value["response"].get("id") for p in StreamView.from_body(response.body).payloads
-                 if isinstance(p.value, dict) and isinstance(p.value.get("response"), dict)]
+        found = [
+            p.value["response"].get("id")
+            for p in StreamView.from_body(response.body).payloads
+            if isinstance(p.value, dict) and isinstance(p.value.get("response"), dict)
+        ]
         return [i for i in found[-1:] if isinstance(i, str)]
     try:
         body = json.loads(response.body)
@@ -215,8 +241,16 @@ def created_ids(family: ResourceFamily, exchange: Exchange, *, store_flag: bool 
     if own is not None:
         return [own]
     items = body.get("data") if isinstance(body.get("data"), list) else []
-    return [i for i in (next((item.get(f) for f in fields if isinstance(item, dict) and isinstance(item.get(f), str)), None)
-                        for item in items) if i]
+    return [
+        i
+        for i in (
+            next(
+                (item.get(f) for f in fields if isinstance(item, dict) and isinstance(item.get(f), str)), None
+            )
+            for item in items
+        )
+        if i
+    ]
 
 
 def _asked_not_to_store(exchange: Exchange) -> bool:
@@ -241,8 +275,10 @@ class FamilyMachine:
     """Builds the RuleBasedStateMachine class of one family (hypothesis needs a class per machine)."""
 
     @staticmethod
-    def for_family(families: Families, family: ResourceFamily, fixed: dict[str, str], outcome: Outcome) -> type:
-        from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, rule  # noqa: PLC0415
+    def for_family(
+        families: Families, family: ResourceFamily, fixed: dict[str, str], outcome: Outcome
+    ) -> type:
+        from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, rule
 
         run = families.run
         create_strategy = run.generator.strategy(run.generator.operation(family.create.key), "positive")
@@ -265,13 +301,19 @@ class FamilyMachine:
                 self.alive.update(new)
                 outcome.created += len(new)
                 for item_id in new:
-                    self._follow(Lifecycle(family.name, item_id, tuple(dict.fromkeys(("id", family.id_param))), exchange))
+                    self._follow(
+                        Lifecycle(
+                            family.name, item_id, tuple(dict.fromkeys(("id", family.id_param))), exchange
+                        )
+                    )
                 return Handle(tuple(new))
 
             def _follow(self, life: Lifecycle) -> None:
                 found: list[Any] = []
                 if family.get is not None:
-                    life.fetched = families.get(family.item_path(life.item_id, **parents), family.get.key, outcome, found)
+                    life.fetched = families.get(
+                        family.item_path(life.item_id, **parents), family.get.key, outcome, found
+                    )
                 if family.list is not None:
                     self._pages(life, found)
                 ctx = CheckContext(run.spec, run.options, run.session, life.created, family.create)
@@ -311,8 +353,15 @@ class FamilyMachine:
             def _delete(self, item_id: str) -> None:
                 outcome.deleted += 1
                 seen = run.sender.observed()
-                failures = verify_deletion(run.sender.client, run.spec, collection_path=collection, item_id=item_id,
-                                           options=run.options, session=run.session, deviations=run.deviations)
+                failures = verify_deletion(
+                    run.sender.client,
+                    run.spec,
+                    collection_path=collection,
+                    item_id=item_id,
+                    options=run.options,
+                    session=run.session,
+                    deviations=run.deviations,
+                )
                 exchanges = [_attributed(run, e) for e in seen]
                 for exchange in exchanges:
                     families.checked(exchange, outcome)
@@ -324,7 +373,9 @@ class FamilyMachine:
             def teardown(self) -> None:
                 """Delete what this sequence left, so lists (read to their end by every check) stay short."""
                 for item_id in sorted(self.alive):
-                    exchange = run.sender.send_raw("DELETE", family.item_path(item_id, **parents), {}, b"", family.delete.key)
+                    exchange = run.sender.send_raw(
+                        "DELETE", family.item_path(item_id, **parents), {}, b"", family.delete.key
+                    )
                     families.checked(exchange, outcome)
 
         Machine.__name__ = Machine.__qualname__ = f"{family.name.title().replace('.', '')}Lifecycle"
@@ -332,9 +383,8 @@ class FamilyMachine:
 
 
 def _attributed(run: PropertyRun, exchange: Exchange) -> Exchange:
-    import dataclasses  # noqa: PLC0415
-
-    from urllib.parse import urlsplit  # noqa: PLC0415
+    import dataclasses
+    from urllib.parse import urlsplit
 
     op = run.spec.find_operation(exchange.request.method, urlsplit(exchange.request.url).path)
     return dataclasses.replace(exchange, operation=op.key) if op else exchange

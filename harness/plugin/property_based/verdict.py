@@ -27,7 +27,8 @@ class Generated:
         try:
             return self.run.selected()
         except Exception as error:  # UsageError: say what is wrong and how to fix it, no traceback
-            pytest.fail(getattr(error, "render", lambda: str(error))(), pytrace=False)
+            render = getattr(error, "render", None)
+            pytest.fail(render() if callable(render) else str(error), pytrace=False)
 
     def positive(self, key: str) -> Outcome:
         return self._verdict(lambda: self.run.run_operation(key, "positive", self.nodeid))
@@ -46,8 +47,9 @@ class Generated:
         outcome = run()
         outcome.seconds = time.monotonic() - started
         # each distinct finding once, at its minimal example; the report holds it, this test fails once
-        self.contract_run.record(self.nodeid, [tally.failure for tally in outcome.findings.values()],
-                                 checked=outcome.sent)
+        self.contract_run.record(
+            self.nodeid, [tally.failure for tally in outcome.findings.values()], checked=outcome.sent
+        )
         if outcome.failed:
             pytest.fail(render_failure(outcome, self.run.settings), pytrace=False)
         if outcome.skipped:

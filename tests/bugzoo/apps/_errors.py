@@ -32,7 +32,9 @@ def error(status: int, message: str, kind: str) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        return error(exc.status_code, str(exc.detail), "not_found" if exc.status_code == 404 else "invalid_request")
+        return error(
+            exc.status_code, str(exc.detail), "not_found" if exc.status_code == 404 else "invalid_request"
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

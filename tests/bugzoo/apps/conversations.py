@@ -20,7 +20,9 @@ PAGE_SIZE = 2
 
 BUGS = {
     "get_after_delete_200": SeededBug("get_after_delete", "answered 200 (expected 404)"),
-    "deleted_item_still_listed": SeededBug("list_after_delete", "list page 2 of GET /v1/conversations still lists"),
+    "deleted_item_still_listed": SeededBug(
+        "list_after_delete", "list page 2 of GET /v1/conversations still lists"
+    ),
 }
 
 

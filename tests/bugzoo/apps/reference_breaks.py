@@ -21,42 +21,99 @@ OPTIONS = CheckOptions(reference="openai")
 OWN = {"also": frozenset({"sse_event_field"})}  # the own-spec warning about a missing `event:` line
 
 BUGS = {
-    "detail_error_body": SeededBug("reference_error_schema", 'differs from OpenAI\'s API: the 400 error body '
-                                   '(ErrorResponse) does not match its schema: (root): "error" is a required property'),
-    "null_created_at": SeededBug("reference_response_schema", "/created_at: null is not of type \"integer\""),
-    "delta_without_logprobs": SeededBug("reference_event_schema",
-                                        "response.output_text.delta): (root): \"logprobs\" is a required property"),
+    "detail_error_body": SeededBug(
+        "reference_error_schema",
+        "differs from OpenAI's API: the 400 error body "
+        '(ErrorResponse) does not match its schema: (root): "error" is a required property',
+    ),
+    "null_created_at": SeededBug("reference_response_schema", '/created_at: null is not of type "integer"'),
+    "delta_without_logprobs": SeededBug(
+        "reference_event_schema", 'response.output_text.delta): (root): "logprobs" is a required property'
+    ),
     "no_event_names": SeededBug("reference_event_name", "have no `event:` line", **OWN),
 }
 
-_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
-    "type": "object", "required": ["message", "type"],
-    "properties": {"message": {"type": "string"}, "type": {"type": "string"},
-                   "param": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]}}}}}
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["message", "type"],
+            "properties": {
+                "message": {"type": "string"},
+                "type": {"type": "string"},
+                "param": {"type": ["string", "null"]},
+                "code": {"type": ["string", "null"]},
+            },
+        }
+    },
+}
 # the app's own spec: loose where the bugs are (any error body, a nullable created_at, any event)
 OWN_SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "zoo: its own spec allows what OpenAI does not", "version": "1"},
     "paths": {
-        "/v1/conversations/{conversation_id}": {"get": {
-            "parameters": [{"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {
-                "200": {"description": "ok", "content": {"application/json": {"schema": {
-                    "$ref": "#/components/schemas/Conversation"}}}},
-                "400": {"description": "bad id", "content": {"application/json": {"schema": {
-                    "anyOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/Detail"}]}}}},
-            }}},
-        "/v1/responses": {"post": {"responses": {"200": {"description": "a stream", "content": {
-            "text/event-stream": {"schema": {"$ref": "#/components/schemas/Event"}}}}}}},
+        "/v1/conversations/{conversation_id}": {
+            "get": {
+                "parameters": [
+                    {"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Conversation"}}
+                        },
+                    },
+                    "400": {
+                        "description": "bad id",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "anyOf": [
+                                        {"$ref": "#/components/schemas/Error"},
+                                        {"$ref": "#/components/schemas/Detail"},
+                                    ]
+                                }
+                            }
+                        },
+                    },
+                },
+            }
+        },
+        "/v1/responses": {
+            "post": {
+                "responses": {
+                    "200": {
+                        "description": "a stream",
+                        "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/Event"}}},
+                    }
+                }
+            }
+        },
     },
-    "components": {"schemas": {
-        "Conversation": {"type": "object", "required": ["id", "object"], "properties": {
-            "id": {"type": "string"}, "object": {"const": "conversation"}, "metadata": {"type": "object"},
-            "created_at": {"type": ["integer", "null"]}}},
-        "Error": _ERROR,
-        "Detail": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
-        "Event": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}},
-    }},
+    "components": {
+        "schemas": {
+            "Conversation": {
+                "type": "object",
+                "required": ["id", "object"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "object": {"const": "conversation"},
+                    "metadata": {"type": "object"},
+                    "created_at": {"type": ["integer", "null"]},
+                },
+            },
+            "Error": _ERROR,
+            "Detail": {
+                "type": "object",
+                "required": ["detail"],
+                "properties": {"detail": {"type": "string"}},
+            },
+            "Event": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}},
+        }
+    },
 }
 
 
@@ -66,15 +123,34 @@ def spec() -> ApiSpec:
 
 
 def _response(status: str, output: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"id": "resp_zoo_ref", "object": "response", "created_at": 1767225600, "model": "gpt-4o",
-            "status": status, "output": output, "parallel_tool_calls": True, "tools": [], "tool_choice": "auto",
-            "temperature": 1.0, "top_p": 1.0, "metadata": {}, "error": None, "incomplete_details": None,
-            "instructions": None}
+    return {
+        "id": "resp_zoo_ref",
+        "object": "response",
+        "created_at": 1767225600,
+        "model": "gpt-4o",
+        "status": status,
+        "output": output,
+        "parallel_tool_calls": True,
+        "tools": [],
+        "tool_choice": "auto",
+        "temperature": 1.0,
+        "top_p": 1.0,
+        "metadata": {},
+        "error": None,
+        "incomplete_details": None,
+        "instructions": None,
+    }
 
 
 def _events(bug: str | None) -> list[dict[str, Any]]:
     part = {"type": "output_text", "text": "Earth.", "annotations": [], "logprobs": []}
-    item = {"type": "message", "id": "msg_zoo_ref", "role": "assistant", "status": "completed", "content": [part]}
+    item = {
+        "type": "message",
+        "id": "msg_zoo_ref",
+        "role": "assistant",
+        "status": "completed",
+        "content": [part],
+    }
     where = {"item_id": "msg_zoo_ref", "output_index": 0, "content_index": 0}
     delta = {"type": "response.output_text.delta", **where, "delta": "Earth.", "logprobs": []}
     if bug == "delta_without_logprobs":
@@ -82,7 +158,11 @@ def _events(bug: str | None) -> list[dict[str, Any]]:
     return [
         {"type": "response.created", "response": _response("in_progress", [])},
         {"type": "response.in_progress", "response": _response("in_progress", [])},
-        {"type": "response.output_item.added", "output_index": 0, "item": {**item, "status": "in_progress", "content": []}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {**item, "status": "in_progress", "content": []},
+        },
         {"type": "response.content_part.added", **where, "part": {**part, "text": ""}},
         delta,
         {"type": "response.output_text.done", **where, "text": "Earth.", "logprobs": []},
@@ -103,10 +183,21 @@ def make_app(bug: str | None = None) -> FastAPI:
             message = f"Invalid value for conversation_id: {conversation_id!r}"
             if bug == "detail_error_body":
                 return JSONResponse({"detail": message}, status_code=400)
-            return JSONResponse({"error": {"message": message, "type": "invalid_request_error",
-                                           "param": "conversation_id", "code": None}}, status_code=400)
+            return JSONResponse(
+                {
+                    "error": {
+                        "message": message,
+                        "type": "invalid_request_error",
+                        "param": "conversation_id",
+                        "code": None,
+                    }
+                },
+                status_code=400,
+            )
         created = None if bug == "null_created_at" else 1767225600
-        return JSONResponse({"id": conversation_id, "object": "conversation", "metadata": {}, "created_at": created})
+        return JSONResponse(
+            {"id": conversation_id, "object": "conversation", "metadata": {}, "created_at": created}
+        )
 
     @app.post("/v1/responses")
     async def create_response(request: Request) -> StreamingResponse:
@@ -129,4 +220,6 @@ def make_app(bug: str | None = None) -> FastAPI:
 async def exercise(driver: Driver) -> None:
     await driver.send("GET", "/v1/conversations/conv_zoo_1")
     await driver.send("GET", "/v1/conversations/not-a-conversation-id")
-    await driver.send("POST", "/v1/responses", json={"model": "gpt-4o", "input": "Which planet?", "stream": True})
+    await driver.send(
+        "POST", "/v1/responses", json={"model": "gpt-4o", "input": "Which planet?", "stream": True}
+    )

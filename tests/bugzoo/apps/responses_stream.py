@@ -29,7 +29,8 @@ BUGS = {
     "deltas_do_not_add_up": SeededBug("responses_stream_text_deltas", "'Humans live Earth.'"),
     "arguments_not_json": SeededBug("responses_stream_function_arguments", "not valid JSON"),
     "event_field_differs_from_type": SeededBug(
-        "sse_event_field", "`event: response.output_text.delta` but the payload's type is 'response.output_text.done'"
+        "sse_event_field",
+        "`event: response.output_text.delta` but the payload's type is 'response.output_text.done'",
     ),
 }
 
@@ -72,7 +73,11 @@ def _text_events(response_id: str, bug: str | None) -> list[dict[str, Any]]:
     events = [
         {"type": "response.created", "response": _response(response_id, "in_progress", [])},
         {"type": "response.in_progress", "response": _response(response_id, "in_progress", [])},
-        {"type": "response.output_item.added", **common, "item": {**item, "status": "in_progress", "content": []}},
+        {
+            "type": "response.output_item.added",
+            **common,
+            "item": {**item, "status": "in_progress", "content": []},
+        },
         {
             "type": "response.content_part.added",
             **common,
@@ -91,8 +96,20 @@ def _text_events(response_id: str, bug: str | None) -> list[dict[str, Any]]:
             }
             for d in deltas
         ],
-        {"type": "response.output_text.done", "item_id": item_id, "output_index": 0, "content_index": 0, "text": text},
-        {"type": "response.content_part.done", **common, "item_id": item_id, "content_index": 0, "part": part},
+        {
+            "type": "response.output_text.done",
+            "item_id": item_id,
+            "output_index": 0,
+            "content_index": 0,
+            "text": text,
+        },
+        {
+            "type": "response.content_part.done",
+            **common,
+            "item_id": item_id,
+            "content_index": 0,
+            "part": part,
+        },
         {"type": "response.output_item.done", **common, "item": item},
         {"type": "response.completed", "response": _response(response_id, "completed", [item])},
     ]
@@ -121,9 +138,18 @@ def _function_call_events(response_id: str, bug: str | None) -> list[dict[str, A
     return [
         {"type": "response.created", "response": _response(response_id, "in_progress", [])},
         {"type": "response.in_progress", "response": _response(response_id, "in_progress", [])},
-        {"type": "response.output_item.added", **common, "item": {**item, "arguments": "", "status": "in_progress"}},
+        {
+            "type": "response.output_item.added",
+            **common,
+            "item": {**item, "arguments": "", "status": "in_progress"},
+        },
         *[
-            {"type": "response.function_call_arguments.delta", "item_id": item_id, "output_index": 0, "delta": d}
+            {
+                "type": "response.function_call_arguments.delta",
+                "item_id": item_id,
+                "output_index": 0,
+                "delta": d,
+            }
             for d in deltas
         ],
         {
@@ -159,7 +185,9 @@ def make_app(bug: str | None = None) -> FastAPI:
     async def create_response(request: Request) -> StreamingResponse:
         body = await request.json()
         response_id = "resp_zoo_tools" if body.get("tools") else "resp_zoo_text"
-        events = _function_call_events(response_id, bug) if body.get("tools") else _text_events(response_id, bug)
+        events = (
+            _function_call_events(response_id, bug) if body.get("tools") else _text_events(response_id, bug)
+        )
 
         async def stream():
             for frame in _frame(events, bug):
@@ -172,7 +200,9 @@ def make_app(bug: str | None = None) -> FastAPI:
 
 async def exercise(driver: Driver) -> None:
     await driver.send(
-        "POST", "/v1/responses", json={"model": "gpt-4o", "input": "Which planet do humans live on?", "stream": True}
+        "POST",
+        "/v1/responses",
+        json={"model": "gpt-4o", "input": "Which planet do humans live on?", "stream": True},
     )
     await driver.send(
         "POST",

@@ -18,11 +18,15 @@ NAME = "things"
 
 BUGS = {
     "server_error_on_bad_body": SeededBug(
-        "not_a_server_error", "server error 500", also=frozenset({"status_code_declared", "error_format_consistent"})
+        "not_a_server_error",
+        "server error 500",
+        also=frozenset({"status_code_declared", "error_format_consistent"}),
     ),
     "undocumented_status": SeededBug("status_code_declared", "status 410 is not declared"),
     "error_body_wrong_shape": SeededBug(
-        "error_schema", "the 404 error body does not match its schema", also=frozenset({"error_format_consistent"})
+        "error_schema",
+        "the 404 error body does not match its schema",
+        also=frozenset({"error_format_consistent"}),
     ),
 }
 
