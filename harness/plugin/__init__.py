@@ -11,13 +11,13 @@ from harness.core.errors import HarnessError
 from . import options as _options
 
 pytest_plugins = [
-    "harness.plugin.property_based",  # property-based run: options, fixture `generated`
+    "harness.plugin.property_based.fixtures",  # property-based run: options, fixture `generated`
     "harness.plugin.property_based.reference_generation",
 ]  # fixture `reference_generated`
 
-SETTINGS = pytest.StashKey["object"]()
-STACK_SESSION = pytest.StashKey["object"]()
-STEPPED_ASIDE = pytest.StashKey[list[str]]()  # flags of ours that the project's own conftest also defines
+# The one stash key set before configure time: the flags of ours that the project's own conftest also
+# defines (the plugin then steps aside). The session's state is one object: ``state.PluginState``.
+STEPPED_ASIDE = pytest.StashKey[list[str]]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -74,17 +74,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "no_contract_checks: do not check this test's responses against the spec"
     )
+    from .property_based.settings import resolve_settings as property_settings
     from .settings import configured_settings
-    from .stack_session import StackSession
+    from .state import STATE, PluginState
 
     try:
-        settings = configured_settings(config)
+        state = PluginState.configure(configured_settings(config), property_settings(config))
     except HarnessError as error:
         raise pytest.UsageError(error.render()) from None
-    config.stash[SETTINGS] = settings
-    config.stash[STACK_SESSION] = StackSession(
-        settings.selection, settings.profile, startup_timeout=settings.startup_timeout
-    )
+    config.stash[STATE] = state
+    config.pluginmanager.register(state.outcomes, "harness.outcomes")
     from . import checking, fixtures, inference, report, results, workers
 
     for module in (fixtures, inference, checking, report, results, workers):
@@ -92,6 +91,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    session = config.stash.get(STACK_SESSION, None)
-    if session is not None:
-        session.close()
+    from .state import active_state
+
+    state = active_state(config)
+    if state is not None:
+        state.stack.close()

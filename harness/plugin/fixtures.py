@@ -11,14 +11,12 @@ import pytest
 from harness.core.errors import HarnessError, UsageError
 from harness.targets.base import RunningStack
 
-# Exit codes for a session that cannot go on: the user's input is wrong, or the stack never came up.
-EXIT_USAGE = int(pytest.ExitCode.USAGE_ERROR)
-EXIT_TARGET = 3
+from .contract_run import ContractRun
+from .exits import fail_session
+from .state import active_state, state_of
 
-
-def fail_session(error: HarnessError) -> None:
-    code = EXIT_USAGE if isinstance(error, UsageError) else EXIT_TARGET
-    pytest.exit(f"router harness: {error.render()}", returncode=code)
+# .timelines is imported when first needed: hypothesis draws constants from every local module loaded, so a
+# module imported at configure time changes what a seeded property run generates.
 
 
 @pytest.fixture(scope="session")
@@ -27,30 +25,24 @@ def stack(
 ) -> Iterator[RunningStack]:
     """The running stack under test (base URL, mode, profile), started once per session, its inference
     provider pointed at the record/replay endpoint."""
-    from . import SETTINGS, STACK_SESSION
-
-    session = request.config.stash[STACK_SESSION]
+    state = state_of(request.config)
     state_dir = tmp_path_factory.mktemp("stack-state")
     upstream = inference_endpoint.base_url if inference_endpoint is not None else None
     try:
-        running = session.start(
-            state_dir, upstream_base_url=upstream, app_env=request.config.stash[SETTINGS].setup.app_env()
+        running = state.stack.start(
+            state_dir, upstream_base_url=upstream, app_env=state.settings.setup.app_env()
         )
     except HarnessError as error:
         fail_session(error)
-    from .report import remember_stack
-
-    remember_stack(request.config, running.describe, running.dropped_connections)
+    state.remember_stack(running.describe, running.dropped_connections)
     yield running
-    session.close()
+    state.stack.close()
 
 
 @pytest.fixture(scope="session")
 def setup(request: pytest.FixtureRequest) -> Any:
     """The setup (provider and model) the run replays or records (``--setup``)."""
-    from . import SETTINGS
-
-    return request.config.stash[SETTINGS].setup
+    return state_of(request.config).settings.setup
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +56,7 @@ def openapi_document(request: pytest.FixtureRequest, stack: RunningStack) -> dic
     """The app's OpenAPI document: ``--spec PATH`` if given, else the stack's ``/openapi.json``."""
     from harness.targets.clients import http_client as make
 
-    from . import SETTINGS
-
-    path = request.config.stash[SETTINGS].spec_path
+    path = state_of(request.config).settings.spec_path
     if path is not None:
         from harness.core.documents import read_document
 
@@ -103,58 +93,57 @@ def openapi_document(request: pytest.FixtureRequest, stack: RunningStack) -> dic
 @pytest.fixture(scope="session")
 def contract_run(
     request: pytest.FixtureRequest, stack: RunningStack, openapi_document: dict[str, Any]
-) -> Any:
+) -> ContractRun:
     """The contract checks of this session: the spec, the deviations, and every finding so far."""
-    from .checking import ContractRun, attach
-
+    state = state_of(request.config)
     try:
-        run = ContractRun.create(request.config, stack, openapi_document)
+        run = ContractRun.create(state.settings, stack, openapi_document)
     except HarnessError as error:  # an unusable spec or deviations file
         fail_session(error)
-    attach(request.config, run)
-    from .results import timelines_of
-
-    timelines = timelines_of(request.config)  # SSE timelines for the results file
+    state.contract = run
+    timelines = state.timelines  # SSE timelines for the results file
     timelines.spec = run.spec
     run.listeners.append(timelines)
     return run
 
 
 @pytest.fixture(scope="session")
-def api_spec(contract_run: Any) -> Any:
+def api_spec(contract_run: ContractRun) -> Any:
     """The indexed OpenAPI document (``harness.contract.ApiSpec``) the responses are checked against."""
     return contract_run.spec
 
 
 @pytest.fixture(scope="session")
-def http_client(request: pytest.FixtureRequest, stack: RunningStack, contract_run: Any) -> Iterator[Any]:
+def http_client(
+    request: pytest.FixtureRequest, stack: RunningStack, contract_run: ContractRun
+) -> Iterator[Any]:
     """An ``httpx.Client`` whose base URL is the stack; every response is checked against the spec."""
     from harness.targets.clients import http_client as make
 
-    from .results import timelines_of
     from .timelines import install
 
     with make(stack, on_exchange=contract_run.observe) as client:
-        install(client, timelines_of(request.config).clock)
+        install(client, state_of(request.config).timelines.clock)
         yield client
 
 
 @pytest.fixture(scope="session")
-def openai_client(request: pytest.FixtureRequest, stack: RunningStack, contract_run: Any) -> Iterator[Any]:
+def openai_client(
+    request: pytest.FixtureRequest, stack: RunningStack, contract_run: ContractRun
+) -> Iterator[Any]:
     """The official ``openai`` SDK client pointed at the stack (in library mode too); checked likewise."""
     from harness.targets.clients import openai_client as make
 
-    from .results import timelines_of
     from .timelines import install
 
     client = make(stack, on_exchange=contract_run.observe)
-    install(client, timelines_of(request.config).clock)
+    install(client, state_of(request.config).timelines.clock)
     yield client
     client.close()
 
 
 @pytest.fixture
-def verify_deleted(request: pytest.FixtureRequest, http_client: Any, contract_run: Any) -> Any:
+def verify_deleted(request: pytest.FixtureRequest, http_client: Any, contract_run: ContractRun) -> Any:
     """``verify_deleted(collection_path, item_id, delete_response=None)``: delete (unless the test already
     did and passes its response) and check that the resource is gone everywhere: deletion object, GET,
     sub-resources, every page of the list, a second DELETE. Fails the test on an undeclared finding."""
@@ -186,10 +175,8 @@ LOG_LINES = 40
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     if report.failed:
-        from . import STACK_SESSION
-
-        session = item.config.stash.get(STACK_SESSION, None)
-        running = session.running if session is not None else None
+        state = active_state(item.config)
+        running = state.stack.running if state is not None else None
         if running is not None and running.mode in {"server", "docker"}:
             try:
                 tail = running.log_tail(LOG_LINES)

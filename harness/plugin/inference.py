@@ -9,19 +9,14 @@ import pytest
 
 from harness.core.errors import HarnessError
 
-
-def endpoint_of(config: pytest.Config) -> Any:
-    return config.stash.get(_ENDPOINT, None)
-
-
-_ENDPOINT = pytest.StashKey["Any"]()
-_GUARD = pytest.StashKey["Any"]()
+from . import workers
+from .exits import fail_session
+from .state import PluginState, active_state, state_of
 
 
-def blocked_connections(config: pytest.Config) -> list[Any]:
-    """Outbound connections the guard refused since the last call (library mode)."""
-    guard = config.stash.get(_GUARD, None)
-    return guard.take_violations() if guard is not None else []
+def _endpoint(config: pytest.Config) -> Any:
+    state = active_state(config)
+    return state.endpoint if state is not None else None
 
 
 @pytest.fixture(scope="session")
@@ -29,10 +24,8 @@ def inference_endpoint(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The loopback record/replay endpoint (``None`` in url mode: that stack talks to its own provider)."""
     from harness.replay import ReplayEndpoint, Upstream
 
-    from . import SETTINGS
-    from .fixtures import fail_session
-
-    settings = request.config.stash[SETTINGS]
+    state = state_of(request.config)
+    settings = state.settings
     if settings.selection.mode == "url":
         yield None
         return
@@ -50,7 +43,7 @@ def inference_endpoint(request: pytest.FixtureRequest) -> Iterator[Any]:
         endpoint.__enter__()
     except HarnessError as error:
         fail_session(error)
-    request.config.stash[_ENDPOINT] = endpoint
+    state.endpoint = endpoint
     guard = None
     if settings.selection.mode == "library":
         # The app runs in this process: refuse any connection it makes that is not to loopback (the
@@ -58,7 +51,7 @@ def inference_endpoint(request: pytest.FixtureRequest) -> Iterator[Any]:
         from harness.replay import DEFAULT_ALLOWED_HOSTS, outbound_guard
 
         guard = outbound_guard((*DEFAULT_ALLOWED_HOSTS, *endpoint.outbound_hosts))
-        request.config.stash[_GUARD] = guard.__enter__()
+        state.guard = guard.__enter__()
     try:
         yield endpoint
     finally:
@@ -69,28 +62,26 @@ def inference_endpoint(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    endpoint = endpoint_of(item.config)
+    endpoint = _endpoint(item.config)
     if endpoint is not None:
         endpoint.set_current_test(item.nodeid)
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    endpoint = endpoint_of(item.config)
+    endpoint = _endpoint(item.config)
     if endpoint is not None:
         endpoint.set_current_test(item.nodeid)
 
 
 # -- usage for `harness cassettes prune`: written only after a full, green replay run ----------------------
 
-_DESELECTED = pytest.StashKey[int]()
 # Suites whose model calls are not replayed from cassettes (generated requests use the synthetic mode).
 NOT_REPLAYED_SUITES = {"contract"}
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
     if items:
-        config = items[0].config
-        config.stash[_DESELECTED] = config.stash.get(_DESELECTED, 0) + len(items)
+        state_of(items[0].config).deselected += len(items)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -101,10 +92,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     from harness.replay import InferenceMode, write_usage
 
-    from . import workers
-
     config = session.config
-    endpoint = endpoint_of(config)
+    state = state_of(config)
+    endpoint = state.endpoint
     replaying = endpoint is not None and endpoint.mode is InferenceMode.REPLAY
     if workers.is_worker(config):
         if replaying:
@@ -112,7 +102,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 config,
                 "usage",
                 {
-                    "problem": full_run_problem(session, exitstatus, endpoint.cassette_dir),
+                    "problem": full_run_problem(session, state, exitstatus, endpoint.cassette_dir),
                     "cassette_dir": str(endpoint.cassette_dir),
                     "rules_digest": endpoint.rules.digest,
                     "known": sorted(endpoint.library.keys()),
@@ -134,18 +124,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 used={key for part in parts for key in part["used"]},
             )
         return
-    if replaying and full_run_problem(session, exitstatus, endpoint.cassette_dir) is None:
+    if replaying and full_run_problem(session, state, exitstatus, endpoint.cassette_dir) is None:
         endpoint.write_usage()
 
 
-def full_run_problem(session: pytest.Session, exitstatus: int, cassette_dir: Any = None) -> str | None:
+def full_run_problem(
+    session: pytest.Session, state: PluginState, exitstatus: int, cassette_dir: Any = None
+) -> str | None:
     """Why this run cannot tell which cassette entries are unused (None: it can)."""
     from pathlib import Path
 
     config = session.config
     if int(exitstatus) != 0:
         return "the run did not pass"
-    if config.option.keyword or config.option.markexpr or config.stash.get(_DESELECTED, 0):
+    if config.option.keyword or config.option.markexpr or state.deselected:
         return "tests were deselected (-k, -m or deselection)"
     if cassette_dir is not None and not Path(cassette_dir).resolve().is_relative_to(
         config.rootpath.resolve()

@@ -15,76 +15,39 @@ from typing import Any
 
 import pytest
 
-# harness.report and .timelines are imported when first needed: hypothesis draws constants from every local
-# module loaded, so a module imported at configure time changes what a seeded property run generates.
-_TIMELINES = pytest.StashKey[Any]()
-_SECONDS = pytest.StashKey["Counter[str]"]()
-_STARTED = pytest.StashKey["tuple[float, datetime.datetime]"]()
+from . import workers
+from .contract_run import ContractRun, Finding, deduplicated
+from .outcomes import COLUMNS
+from .state import PluginState
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_SECONDS] = Counter()
-    config.stash[_STARTED] = (time.monotonic(), datetime.datetime.now(datetime.UTC))
-    config.pluginmanager.register(SuiteSeconds(config), "harness.results.seconds")
-
-
-def timelines_of(config: pytest.Config) -> Any:
-    """The run's :class:`~harness.plugin.timelines.Timelines`."""
-    if _TIMELINES not in config.stash:
-        from .timelines import Timelines
-
-        config.stash[_TIMELINES] = Timelines()
-    return config.stash[_TIMELINES]
-
-
-class SuiteSeconds:
-    """Adds up each suite's test durations (registered per config, as the outcome counter is)."""
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        from .report import suite_of
-
-        if type(report).__name__.lower() != "subtestreport":  # a subtest's time is inside its test's
-            self.config.stash[_SECONDS][suite_of(report.nodeid)] += report.duration
+# harness.report is imported when first needed: hypothesis draws constants from every local module loaded,
+# so a module imported at configure time changes what a seeded property run generates.
 
 
 # -- pytest-xdist: the parts only a worker knows ------------------------------------------------------
 
 
-def worker_part(config: pytest.Config) -> dict[str, Any]:
+def worker_part(state: PluginState) -> dict[str, Any]:
     """What this worker adds to the controller's results file (plain data)."""
-    from .checking import run_of
-
-    run = run_of(config)
     return {
-        "seconds": dict(config.stash.get(_SECONDS, {})),
-        "timelines": timelines_of(config).export(),
-        "coverage": _coverage(config, run),
-        "replay": _replay(config),
+        "seconds": dict(state.outcomes.seconds),
+        "timelines": state.timelines.export(),
+        "coverage": _coverage(state),
+        "replay": _replay(state),
     }
 
 
-def build(
-    config: pytest.Config,
-    outcomes: dict[tuple[str, str], Counter[str]],
-    run: Any,
-    exitstatus: int,
-    stack: str,
-    dropped: list[str],
-) -> dict[str, Any]:
+def build(config: pytest.Config, state: PluginState, exitstatus: int) -> dict[str, Any]:
     from harness.report import results as results_file
 
-    from . import SETTINGS, workers
-    from .report import COLUMNS
-
+    run = state.run
+    outcomes = state.outcomes.counts
     parts = [part["results"] for part in workers.received(config, "report") if part.get("results")]
-    seconds = Counter(config.stash.get(_SECONDS, {}))
+    seconds = Counter(state.outcomes.seconds)
     for part in parts:
         seconds.update(part["seconds"])
-    settings = config.stash[SETTINGS]
-    started_clock, started = config.stash[_STARTED]
+    settings = state.settings
+    started_clock, started = state.started_clock, state.started
     mode = settings.selection.mode
     tests = [
         {
@@ -105,7 +68,7 @@ def build(
             "setup": getattr(settings.setup, "name", None),
             "mode": mode,
             "target": getattr(getattr(run, "options", None), "target", None),
-            "app": stack or "(not started)",
+            "app": state.stack_description or "(not started)",
             "command": " ".join(["pytest", *config.invocation_params.args]),
             "inference_mode": settings.inference_mode.value if mode != "url" else None,
             "started": started.isoformat(timespec="seconds"),
@@ -117,10 +80,10 @@ def build(
             "junit": Path(junit).name if junit else None,
         },
         "tests": tests,
-        "contract": _contract(config, run, parts),
-        "timelines": _timelines(config, parts),
-        "replay": _merged_replay([_replay(config), *(part["replay"] for part in parts)]),
-        "dropped_connections": list(dropped),
+        "contract": _contract(state, parts),
+        "timelines": _timelines(state, parts),
+        "replay": _merged_replay([_replay(state), *(part["replay"] for part in parts)]),
+        "dropped_connections": list(state.dropped_connections),
     }
 
 
@@ -133,13 +96,12 @@ def write(report_dir: Path, results: dict[str, Any]) -> Path:
 # -- the parts ------------------------------------------------------------------------------------------
 
 
-def _contract(config: pytest.Config, run: Any, parts: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _contract(state: PluginState, parts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    run = state.run
     if run is None:
         return None
-    from .report import deduplicated
-
     coverage: Counter[tuple[str | None, str, str]] = Counter()
-    for part in [_coverage(config, run), *(p["coverage"] for p in parts)]:
+    for part in [_coverage(state), *(p["coverage"] for p in parts)]:
         for row in part:
             for outcome in ("passed", "failed", "skipped"):
                 coverage[(row["operation"], row["check"], outcome)] += row[outcome]
@@ -202,7 +164,7 @@ def _contract(config: pytest.Config, run: Any, parts: list[dict[str, Any]]) -> d
     }
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: Finding, b: Finding) -> bool:
     return (a.failure.check, a.failure.operation, a.failure.title) == (
         b.failure.check,
         b.failure.operation,
@@ -210,13 +172,16 @@ def _same(a: Any, b: Any) -> bool:
     )
 
 
-def _coverage(config: pytest.Config, run: Any) -> list[dict[str, Any]]:
+def _coverage(state: PluginState) -> list[dict[str, Any]]:
     """How each check ended per operation, from this process's check sessions (the plugin's, and the
     property run's own)."""
-    from .property_based import check_session_of
-
     counts: Counter[tuple[str | None, str, str]] = Counter()
-    sessions = [getattr(getattr(run, "spec", None), "session", None), check_session_of(config)]
+    run: ContractRun | None = state.contract
+    property_run = state.property_run
+    sessions = [
+        getattr(getattr(run, "spec", None), "session", None),
+        property_run.session if property_run is not None else None,
+    ]
     for session in {id(s): s for s in sessions if s is not None}.values():
         counts.update(getattr(session, "outcomes", {}))
     rows: dict[tuple[str | None, str], dict[str, Any]] = {}
@@ -229,10 +194,10 @@ def _coverage(config: pytest.Config, run: Any) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def _timelines(config: pytest.Config, parts: list[dict[str, Any]]) -> dict[str, Any]:
+def _timelines(state: PluginState, parts: list[dict[str, Any]]) -> dict[str, Any]:
     from .timelines import MAX_EVENTS, MAX_TIMELINES
 
-    exported = [timelines_of(config).export(), *(part["timelines"] for part in parts)]
+    exported = [state.timelines.export(), *(part["timelines"] for part in parts)]
     items = [item for part in exported for item in part["items"]]
     items.sort(key=lambda item: (item["first_broken"] is None, item["test"] or ""))
     items = items[:MAX_TIMELINES]
@@ -245,10 +210,8 @@ def _timelines(config: pytest.Config, parts: list[dict[str, Any]]) -> dict[str, 
     }
 
 
-def _replay(config: pytest.Config) -> dict[str, Any] | None:
-    from .inference import endpoint_of
-
-    endpoint = endpoint_of(config)
+def _replay(state: PluginState) -> dict[str, Any] | None:
+    endpoint = state.endpoint
     if endpoint is None:
         return None
     used: dict[str, list[str]] = defaultdict(list)

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from .state import active_state, state_of
+
 PREFIX = "router_harness."
-_COLLECTED = pytest.StashKey["dict[str, list[Any]]"]()
 
 
 def is_worker(config: pytest.Config) -> bool:
@@ -24,12 +25,13 @@ def send(config: pytest.Config, key: str, data: Any) -> None:
 
 def received(config: pytest.Config, key: str) -> list[Any]:
     """On the controller, what the workers sent under ``key`` (empty without xdist)."""
-    return config.stash.get(_COLLECTED, {}).get(PREFIX + key, [])
+    state = active_state(config)
+    return state.from_workers.get(PREFIX + key, []) if state is not None else []
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
-    collected = node.config.stash.setdefault(_COLLECTED, {})
+    collected = state_of(node.config).from_workers
     for key, value in (getattr(node, "workeroutput", None) or {}).items():
         if key.startswith(PREFIX):
             collected.setdefault(key, []).append(value)

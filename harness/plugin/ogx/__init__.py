@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,19 @@ from harness.core.errors import HarnessError, UsageError
 
 from .layout import OgxTests, find_ogx_tests, path_arguments
 
-_TESTS = pytest.StashKey[OgxTests]()
+
+@dataclass
+class OgxState:
+    """The layer's state for one session, behind one stash key: OGX's tree, then (at configure) its
+    suites and setups, the known failures, and ``--suite``'s roots."""
+
+    tests: OgxTests
+    suites: Any = None  # setups.OgxSuites, read at configure
+    known: list[Any] = field(default_factory=list)  # expectations.Known
+    roots: list[str] | None = None  # --suite: the paths (or path::test) to keep
+
+
+_STATE = pytest.StashKey[OgxState]()
 GROUP = "router harness: OGX compatibility (OGX's own options)"
 UNSUPPORTED = {
     "report": (
@@ -72,7 +85,7 @@ def pytest_load_initial_conftests(
         tests = find_ogx_tests(path_arguments(args), Path(early_config.invocation_params.dir))
     except HarnessError as error:
         raise pytest.UsageError(error.render()) from None
-    early_config.stash[_TESTS] = tests
+    early_config.stash[_STATE] = OgxState(tests)
     from . import conversations_conftest, integration_conftest, responses_conftest
 
     stand_ins = {
@@ -98,12 +111,12 @@ def pytest_configure(config: pytest.Config) -> None:
         _apply_ogx_options(config)
         from . import expectations
 
-        config.stash[_KNOWN] = expectations.load()
+        config.stash[_STATE].known = expectations.load()
     except HarnessError as error:
         raise pytest.UsageError(error.render()) from None
     from .table import OgxTable
 
-    config.pluginmanager.register(OgxTable(config.stash[_TESTS].integration), "harness.ogx.table")
+    config.pluginmanager.register(OgxTable(config.stash[_STATE].tests.integration), "harness.ogx.table")
 
 
 def _apply_ogx_options(config: pytest.Config) -> None:
@@ -127,11 +140,12 @@ def _apply_ogx_options(config: pytest.Config) -> None:
                 fix="e.g. --env OGX_LOGGING=all=debug",
             )
         os.environ[key] = value
-    suites = load_suites(config.stash[_TESTS])
+    state = config.stash[_STATE]
+    suites = load_suites(state.tests)
     suite_default = None
     if config.getoption("--suite"):
         roots, suite_default = suites.suite(config.getoption("--suite"))
-        config.stash[_ROOTS] = roots
+        state.roots = roots
     name = (
         config.getoption("harness_setup") or os.environ.get("HARNESS_SETUP") or suite_default or DEFAULT_SETUP
     )
@@ -143,16 +157,12 @@ def _apply_ogx_options(config: pytest.Config) -> None:
     for dest, value in setup.defaults.items():
         if getattr(config.option, dest, None) is None:
             setattr(config.option, dest, value)
-    config.stash[_SUITES] = suites
-
-
-_ROOTS = pytest.StashKey[list[str]]()
-_KNOWN = pytest.StashKey[list[Any]]()
-_SUITES = pytest.StashKey[Any]()
+    state.suites = suites
 
 
 def pytest_harness_setup(config: pytest.Config, name: str) -> Any:
-    suites = config.stash.get(_SUITES, None)
+    state = config.stash.get(_STATE, None)
+    suites = state.suites if state is not None else None
     if suites is None or name not in suites.setups:
         return None
     return suites.setup(name).harness_setup()
@@ -161,7 +171,7 @@ def pytest_harness_setup(config: pytest.Config, name: str) -> Any:
 def pytest_harness_configure(config: pytest.Config, settings: Any) -> Any:
     """OGX's recordings replayed in place; reports, and cassettes a record mode makes, under the current
     directory, never in OGX's tree."""
-    tests = config.stash[_TESTS]
+    tests = config.stash[_STATE].tests
     changes: dict[str, Any] = {"ogx_recordings": (tests.integration,)}
     here = Path(config.invocation_params.dir)
     from harness.plugin import options
@@ -177,12 +187,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """``--suite``: keep the tests under the suite's roots (``path`` or ``path::test_name``), as OGX does."""
     from . import expectations
 
-    expectations.apply(items, config.stash[_TESTS].integration, config.stash[_KNOWN])
-    roots = config.stash.get(_ROOTS, None)
+    state = config.stash[_STATE]
+    expectations.apply(items, state.tests.integration, state.known)
+    roots = state.roots
     if not roots:
         return
-    repo = config.stash[_TESTS].repo
-    keep, drop = [], []
+    repo = state.tests.repo
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         relative = (
             Path(item.path).resolve().relative_to(repo).as_posix()
