@@ -310,14 +310,12 @@ class DockerTarget:
     def _start(self, client: docker.DockerClient, port: int) -> Container:
         state_dir = str(self.env.state_dir)
         Path(state_dir).mkdir(parents=True, exist_ok=True)
-        from harness.targets.docker_image import IMAGE_APPS
+        from harness.targets.docker_image import image_app
         from harness.targets.profiles import PROFILES
 
         profile = self._profile(client)
         # the harness's own images say which app they hold; any other image is taken to serve like OGX's
-        command = IMAGE_APPS.get(profile, IMAGE_APPS["ogx"]).command(
-            f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", port
-        )
+        command = image_app(profile).command(f"{CONFIG_DIR_IN_CONTAINER}/config.yaml", port)
         app_env = dict(PROFILES[profile].server_env) if profile in PROFILES else {}
         self._name = f"router-harness-{SESSION_ID[:8]}-{port}"
         return client.containers.run(

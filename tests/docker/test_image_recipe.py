@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from harness.core.errors import UsageError
-from harness.targets import docker_image
+from harness.targets import docker_image, profiles
 from harness.targets.docker_image import ImageRecipe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,9 @@ def test_the_tag_changes_with_each_input(monkeypatch: pytest.MonkeyPatch) -> Non
     tags.add(ImageRecipe("ogx", "1.5.0", debian_packages=("python3",)).tag())
     monkeypatch.setattr(docker_image, "BUILD_SCRIPT_VERSION", "test-bump")
     tags.add(base.tag())
-    monkeypatch.setitem(docker_image.PROFILES, "ogx", (*docker_image.PROFILES["ogx"], "extra-package"))
+    ogx = profiles.PROFILES["ogx"]
+    more = dataclasses.replace(ogx, image_packages=(*ogx.image_packages, "extra-package"))
+    monkeypatch.setitem(profiles.PROFILES, "ogx", more)
     tags.add(base.tag())
     assert len(tags) == 6
 
