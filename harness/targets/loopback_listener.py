@@ -8,6 +8,7 @@ through it is handed to the observers, so it is contract-checked like the rest. 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -73,6 +74,7 @@ class LoopbackListener:
     def __init__(self, app: Any, loop: asyncio.AbstractEventLoop, observers: list[Observer]) -> None:
         self._app, self._loop, self._observers = app, loop, observers
         self._server: Any = None
+        self._serving: Any = None  # concurrent.futures.Future of the server's serve() on the app's loop
         self.url: str | None = None
 
     def start(self, timeout: float = 30) -> str:
@@ -88,7 +90,7 @@ class LoopbackListener:
             access_log=False,
         )
         self._server = uvicorn.Server(config)
-        asyncio.run_coroutine_threadsafe(self._server.serve(), self._loop)
+        self._serving = asyncio.run_coroutine_threadsafe(self._server.serve(), self._loop)
         started = asyncio.run_coroutine_threadsafe(self._wait_started(timeout), self._loop)
         started.result(timeout + 5)
         self.url = f"http://127.0.0.1:{port}"
@@ -101,6 +103,10 @@ class LoopbackListener:
                 raise TimeoutError("the loopback listener did not start")
             await asyncio.sleep(0.01)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10) -> None:
+        """Ask uvicorn to finish and wait until it has (else the loop closes under a pending task)."""
         if self._server is not None:
             self._server.should_exit = True
+            with contextlib.suppress(Exception):
+                self._serving.result(timeout)
+            self._server = self._serving = None
