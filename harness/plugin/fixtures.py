@@ -15,9 +15,6 @@ from .contract_run import ContractRun
 from .exits import fail_session
 from .state import active_state, state_of
 
-# .timelines is imported when first needed: hypothesis draws constants from every local module loaded, so a
-# module imported at configure time changes what a seeded property run generates.
-
 
 @pytest.fixture(scope="session")
 def stack(
@@ -120,10 +117,8 @@ def http_client(
     """An ``httpx.Client`` whose base URL is the stack; every response is checked against the spec."""
     from harness.targets.clients import http_client as make
 
-    from .timelines import install
-
-    with make(stack, on_exchange=contract_run.observe) as client:
-        install(client, state_of(request.config).timelines.clock)
+    hooks = state_of(request.config).timelines.clock.hooks()  # times SSE bodies chunk by chunk
+    with make(stack, on_exchange=contract_run.observe, event_hooks=hooks) as client:
         yield client
 
 
@@ -134,10 +129,8 @@ def openai_client(
     """The official ``openai`` SDK client pointed at the stack (in library mode too); checked likewise."""
     from harness.targets.clients import openai_client as make
 
-    from .timelines import install
-
-    client = make(stack, on_exchange=contract_run.observe)
-    install(client, state_of(request.config).timelines.clock)
+    hooks = state_of(request.config).timelines.clock.hooks()  # times SSE bodies chunk by chunk
+    client = make(stack, on_exchange=contract_run.observe, event_hooks=hooks)
     yield client
     client.close()
 

@@ -66,7 +66,7 @@ def _timed_class(stream_type: type) -> type:
 
 
 class StreamClock:
-    """Times response bodies chunk by chunk (install with ``client.event_hooks = clock.hooks(...)``)."""
+    """Times response bodies chunk by chunk: pass ``event_hooks=clock.hooks()`` to the client."""
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -104,15 +104,6 @@ class _Reading:
 
     def __exit__(self, *exc_info: Any) -> None:
         self.local.stream = self.previous
-
-
-def install(client: Any, clock: StreamClock) -> None:
-    """Time ``client``'s bodies: an ``httpx``/``httpx2`` client, or the openai SDK client on one."""
-    http = (
-        client if hasattr(client, "event_hooks") else getattr(client, "_client", None)
-    )  # openai: its httpx2 client
-    if http is not None and hasattr(http, "event_hooks"):
-        http.event_hooks = clock.hooks(http.event_hooks)
 
 
 @dataclass

@@ -129,17 +129,24 @@ def http_client(stack: RunningStack, on_exchange: OnExchange | None = None, **kw
 
 
 def openai_client(
-    stack: RunningStack, on_exchange: OnExchange | None = None, *, base_url: str | None = None
+    stack: RunningStack,
+    on_exchange: OnExchange | None = None,
+    *,
+    base_url: str | None = None,
+    event_hooks: dict[str, list[Any]] | None = None,
 ) -> Any:
     """``base_url`` (default: the stack's) is only the URL the client shows and builds requests on; the
-    transport still reaches the stack (in library mode: in-process)."""
+    transport still reaches the stack (in library mode: in-process). ``event_hooks`` go to the SDK's HTTP
+    client (``httpx2``), as ``httpx.Client(event_hooks=…)``."""
     import httpx2
     import openai
 
     transport = base_transport(stack, httpx2)
     if on_exchange is not None:
         transport = observing_transport(transport, httpx2, on_exchange)
-    http = httpx2.Client(transport=transport, trust_env=False, timeout=120, headers=HEADERS)
+    http = httpx2.Client(
+        transport=transport, trust_env=False, timeout=120, headers=HEADERS, event_hooks=event_hooks
+    )
     return openai.OpenAI(
         base_url=f"{base_url or stack.base_url}/v1", api_key="harness-no-key", http_client=http, max_retries=0
     )
