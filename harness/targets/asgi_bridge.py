@@ -142,7 +142,6 @@ class InProcessApp:
             "client": ("127.0.0.1", 50000),
             "server": (host, port or (443 if scheme == "https" else 80)),
         }
-        call_box: dict[str, _Call] = {}
 
         async def run() -> None:
             disconnect = asyncio.Event()
@@ -169,7 +168,6 @@ class InProcessApp:
                         asyncio.get_running_loop(),
                         self._read_timeout,
                     )
-                    call_box["call"] = call
                     started.put(call)
                 elif message["type"] == "http.response.body":
                     if disconnect.is_set():
