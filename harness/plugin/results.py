@@ -216,7 +216,7 @@ def _coverage(config: pytest.Config, run: Any) -> list[dict[str, Any]]:
     from .property_based import check_session_of
 
     counts: Counter[tuple[str | None, str, str]] = Counter()
-    sessions = [getattr(getattr(run, "spec", None), "session", None), check_session_of(config)]
+    sessions = [getattr(run, "session", None), check_session_of(config)]
     for session in {id(s): s for s in sessions if s is not None}.values():
         counts.update(getattr(session, "outcomes", {}))
     rows: dict[tuple[str | None, str], dict[str, Any]] = {}

@@ -20,7 +20,6 @@ def reference_of(ctx: CheckContext):
 
 def reference_failure(
     ctx: CheckContext,
-    check: str,
     title: str,
     pointer: str,
     *evidence: Evidence,
@@ -33,7 +32,6 @@ def reference_failure(
     if noted and reference.profile.note:
         where += f" ({reference.profile.note})"
     return ctx.failure(
-        check,
         f"differs from {reference.label}: {title}",
         *evidence,
         Evidence("reference schema location", where),

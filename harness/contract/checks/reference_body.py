@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 
 from harness.core.failure import CheckSkipped
-from harness.core.registry import checks
 
 from .. import refs
 from ..context import CheckContext
+from ..kinds import exchange_check
 from ..spec import MediaSpec
 from ..validation import SchemaError
 from ._reference import reference_failure, reference_of
@@ -28,7 +28,7 @@ def _errors(ctx: CheckContext, pointer: str, value) -> list[SchemaError]:
     return ctx.reference.spec.validate(pointer, value)
 
 
-@checks.register("reference_status", kind="response")
+@exchange_check
 def reference_status(ctx: CheckContext, exchange) -> None:
     """A success status is one the reference declares for the operation (e.g. 200, not 201)."""
     _, match = reference_of(ctx)
@@ -40,13 +40,12 @@ def reference_status(ctx: CheckContext, exchange) -> None:
         success = [s for s in match.operation.declared_statuses() if s.startswith("2")]
         raise reference_failure(
             ctx,
-            "reference_status",
             f"status {status}, where {match.key} answers {', '.join(success) or 'no 2xx'}",
             refs.pointer("paths", match.operation.path, match.operation.method.lower(), "responses"),
         )
 
 
-@checks.register("reference_response_schema", kind="response")
+@exchange_check
 def reference_response_schema(ctx: CheckContext, exchange) -> None:
     """A success JSON body is valid against the schema the reference declares for it."""
     _, match = reference_of(ctx)
@@ -61,14 +60,13 @@ def reference_response_schema(ctx: CheckContext, exchange) -> None:
     if errors:
         raise reference_failure(
             ctx,
-            "reference_response_schema",
             title_for(errors, f"the {response.status} body ({media.schema_name})"),
             errors[0].schema_location,
             schema_evidence(errors, media),
         )
 
 
-@checks.register("reference_error_schema", kind="response")
+@exchange_check
 def reference_error_schema(ctx: CheckContext, exchange) -> None:
     """A 4xx/5xx JSON body is the reference's error object (OpenAI: ``{"error": {message, type, param, code}}``)."""
     reference, _ = reference_of(ctx)
@@ -83,7 +81,6 @@ def reference_error_schema(ctx: CheckContext, exchange) -> None:
         name = pointer.rsplit("/", 1)[-1]
         raise reference_failure(
             ctx,
-            "reference_error_schema",
             title_for(errors, f"the {response.status} error body ({name})"),
             errors[0].schema_location,
             schema_evidence(errors, MediaSpec("application/json", pointer, label=name)),

@@ -7,10 +7,10 @@ stream ends (a terminal event, then ``[DONE]`` where the reference requires it).
 from __future__ import annotations
 
 from harness.core.failure import CheckSkipped, Evidence
-from harness.core.registry import checks
 
 from .. import refs
 from ..context import CheckContext, StreamView, stream_excerpt
+from ..kinds import stream_check
 from ._reference import reference_failure, reference_of
 
 
@@ -27,7 +27,7 @@ def _stream_pointer(match) -> str:
     )
 
 
-@checks.register("reference_event_schema", kind="stream")
+@stream_check
 def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     """Every JSON event is valid against the reference's schema for its ``type`` (unknown types fail)."""
     reference, match = reference_of(ctx)
@@ -63,7 +63,6 @@ def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     more = f" ({len(bad)} events fail)" if len(bad) > 1 else ""
     raise reference_failure(
         ctx,
-        "reference_event_schema",
         f"event #{first.event.index} ({first.type or 'untyped'}): {why}{more}",
         pointer,
         Evidence("events against the reference's schema for their type", "\n".join(lines)),
@@ -71,7 +70,7 @@ def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     )
 
 
-@checks.register("reference_event_name", kind="stream")
+@stream_check
 def reference_event_name(ctx: CheckContext, stream: StreamView) -> None:
     """Every typed event carries an ``event:`` line equal to its ``type`` (``[DONE]`` needs none)."""
     _, match = reference_of(ctx)
@@ -92,7 +91,6 @@ def reference_event_name(ctx: CheckContext, stream: StreamView) -> None:
         title = f"event #{event.index}: `event: {event.event_field}` but its type is {value['type']!r}"
     raise reference_failure(
         ctx,
-        "reference_event_name",
         title,
         _stream_pointer(match),
         stream_excerpt([e for e, _ in wrong], limit=3),
@@ -100,7 +98,7 @@ def reference_event_name(ctx: CheckContext, stream: StreamView) -> None:
     )
 
 
-@checks.register("reference_stream_order", kind="stream")
+@stream_check
 def reference_stream_order(ctx: CheckContext, stream: StreamView) -> None:
     """Items and parts go added → delta → done; an error is followed by response.failed; the stream ends."""
     reference, match = reference_of(ctx)
@@ -114,7 +112,6 @@ def reference_stream_order(ctx: CheckContext, stream: StreamView) -> None:
         lines = [f"#{e.index if e else 'end'}: {w}" for e, w in problems[:8]]
         raise reference_failure(
             ctx,
-            "reference_stream_order",
             f"{why}{more}",
             _stream_pointer(match),
             Evidence("order problems", "\n".join(lines)),

@@ -21,7 +21,7 @@ from harness.contract.context import CheckContext, StreamView
 from harness.contract.runner import run_checks
 from harness.core.exchange import Exchange
 
-from .checks import Lifecycle
+from .checks import Lifecycle, lifecycle_check
 from .constants import without_local_constants
 from .outcome import Outcome, blocking
 from .runner import PropertyRun, raise_finding
@@ -317,7 +317,7 @@ class FamilyMachine:
                 if family.list is not None:
                     self._pages(life, found)
                 ctx = CheckContext(run.spec, run.options, run.session, life.created, family.create)
-                failures = run.apply(run_checks(ctx, life, "lifecycle"))
+                failures = run.apply(run_checks(ctx, lifecycle_check, life))
                 outcome.note(failures, life.fetched)
                 if blocking(failures):
                     raise_finding(blocking(failures), life.fetched or life.created)
