@@ -68,7 +68,24 @@ class CassetteError(ReplayError):
 
 
 class RecordingMissing(ReplayError):
-    """A request reached the replay endpoint and no recording matches it."""
+    """A request reached the replay endpoint and no recording matches it: ``request`` (its canonical form),
+    ``nearest`` (the closest recording, or None) and ``nodeid`` (the test that made it, when known)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: object = None,
+        nearest: object = None,
+        nodeid: str | None = None,
+        value: object | None = None,
+        allowed: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(message, value=value, allowed=allowed, fix=fix)
+        self.request = request
+        self.nearest = nearest
+        self.nodeid = nodeid
 
 
 class SpecError(HarnessError):

@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,19 @@ Speed = Literal["instant", "recorded"]
 SPEEDS = ("instant", "recorded")
 MODEL_PATHS = ("/v1/models", "/models")
 MISS_STATUS = 404  # a 4xx: OpenAI-compatible clients do not retry it (they retry 5xx, 408, 409, 429)
+
+
+@dataclass(frozen=True)
+class _Miss:
+    """A problem the endpoint had with one test's request: the error, left as it was made, and whose it is."""
+
+    error: ReplayError
+    nodeid: str | None
+    key: str  # the request's key (prefixed "error:" for an upstream failure): one report per test and key
+
+    @property
+    def identity(self) -> tuple[str | None, str]:
+        return (self.nodeid, self.key)
 
 
 class ReplayEndpoint:
@@ -76,7 +90,7 @@ class ReplayEndpoint:
         self._server = LoopbackServer(self._app, host)
         self._current_test: str | None = None
         self._lock = threading.Lock()
-        self._misses: list[ReplayError] = []
+        self._misses: list[_Miss] = []
         self._miss_keys: set[tuple[str | None, str]] = set()
         self._used: dict[str, Entry] = {}
         self._used_by_test: dict[str | None, list[str]] = defaultdict(list)
@@ -162,10 +176,10 @@ class ReplayEndpoint:
         """Problems since the last call (all tests, or only ``nodeid``'s): ``RecordingMissing`` for a
         request with no recording, ``ReplayError`` for an upstream that failed while recording."""
         with self._lock:
-            taken = [m for m in self._misses if nodeid is None or getattr(m, "nodeid", None) == nodeid]
+            taken = [m for m in self._misses if nodeid is None or m.nodeid == nodeid]
             self._misses = [m for m in self._misses if m not in taken]
-            self._miss_keys.difference_update(m.miss_key for m in taken)  # a re-run reports it again
-        return taken
+            self._miss_keys.difference_update(m.identity for m in taken)  # a re-run reports it again
+        return [m.error for m in taken]
 
     @property
     def used_entries(self) -> frozenset[str]:
@@ -234,7 +248,6 @@ class ReplayEndpoint:
             await _send_error(send, MISS_STATUS, miss, "recording_missing")
             return
         except ReplayError as error:
-            error.nodeid = call.nodeid
             self._remember(error, call.nodeid, f"error:{canonical.key}")
             await _send_error(send, 502, error, "upstream_unavailable")
             return
@@ -310,12 +323,12 @@ class ReplayEndpoint:
                 return
 
     def _remember(self, error: ReplayError, nodeid: str | None, key: str) -> None:
-        error.miss_key = (nodeid, key)
+        miss = _Miss(error, nodeid, key)
         with self._lock:
-            if error.miss_key in self._miss_keys:
+            if miss.identity in self._miss_keys:
                 return
-            self._miss_keys.add(error.miss_key)
-            self._misses.append(error)
+            self._miss_keys.add(miss.identity)
+            self._misses.append(miss)
             request, nearest = getattr(error, "request", None), getattr(error, "nearest", None)
             self._missed.append(
                 {

@@ -44,18 +44,17 @@ def recording_missing(
             f"  nearest recording: {nearest.ref} (key {nearest.key[:16]}); diff recorded → this request:"
         )
         lines.extend("    " + line for line in diff(nearest.canonical, request, nearest.ref))
-    error = RecordingMissing(
+    return RecordingMissing(
         "\n".join(lines),
+        request=request,
+        nearest=nearest,
+        nodeid=nodeid,
         fix=(
             f"if the change is intended, record the answer: {record_command(nodeid)} "
             f"(with {BASE_URL_VAR} and {API_KEY_VAR} set; or {ENV_VAR}=record-if-missing); "
             "otherwise make the test send the recorded request again"
         ),
     )
-    error.request = request
-    error.nearest = nearest
-    error.nodeid = nodeid
-    return error
 
 
 def diff(recorded: CanonicalRequest, current: CanonicalRequest, label: str) -> list[str]:
