@@ -61,6 +61,13 @@ class CheckContext:
     reference_match: ReferenceMatch | None = None  # its operation for this exchange, when it has the route
     check: str = ""  # the check being run (the runner gives each check its own context)
 
+    @property
+    def judged(self) -> Exchange:
+        """The exchange being judged (an exchange's or a stream's check always has one)."""
+        if self.exchange is None:
+            raise ValueError(f"{self.check or 'this check'} judges an exchange, but the context has none")
+        return self.exchange
+
     def for_check(self, name: str) -> CheckContext:
         return replace(self, check=name)
 

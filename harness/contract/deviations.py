@@ -19,7 +19,7 @@ reason (:class:`~harness.core.failure.ExpectedFailure`): it is reported as expec
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -120,7 +120,7 @@ class Deviations:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Deviation]:
         return iter(self.entries)
 
 

@@ -37,6 +37,13 @@ class MediaSpec:
     label: str = ""  # for reports: the referenced schema's name, the schema's title, or its pointer
 
     @property
+    def schema_at(self) -> str:
+        """The schema's pointer, for a media type the caller knows to declare one."""
+        if self.schema is None:
+            raise ValueError(f"{self.media_type} declares no schema")
+        return self.schema
+
+    @property
     def schema_name(self) -> str:
         return self.label or (self.dangling or self.schema or "").rsplit("/", 1)[-1]
 

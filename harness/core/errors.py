@@ -26,6 +26,7 @@ class HarnessError(Exception):
         allowed: str | None = None,
         fix: str | None = None,
         log_tail: str | None = None,
+        option: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -33,6 +34,7 @@ class HarnessError(Exception):
         self.allowed = allowed
         self.fix = fix
         self.log_tail = log_tail
+        self.option = option  # the option or field that was bad, when one was (for callers to relabel)
 
     def render(self) -> str:
         lines = [self.message]
@@ -90,6 +92,24 @@ class RecordingMissing(ReplayError):
 
 class SpecError(HarnessError):
     """An OpenAPI document that cannot be read or used."""
+
+
+def bad_option[E: HarnessError](
+    owner: str,
+    option: str,
+    value: object,
+    *,
+    allowed: str,
+    fix: str,
+    message: str | None = None,
+    error: type[E] = UsageError,  # type: ignore[assignment]  # mypy cannot tie a default to E
+) -> E:
+    """The error for one bad option or field, built one way (as hypothesis's ``check_type``): names the
+    option (also as ``error.option``, so a caller can relabel it, e.g. as the command-line flag), the value
+    given, what is allowed and the fix. ``message`` replaces the default "bad value for OWNER.OPTION"."""
+    return error(
+        message or f"bad value for {owner}.{option}", value=value, allowed=allowed, fix=fix, option=option
+    )
 
 
 def kind_of(value: object) -> str:

@@ -234,8 +234,8 @@ def _check_options(config: pytest.Config) -> CheckOptions:
             missing_event_field=o.resolve(config, o.BY_FLAG["--missing-event-field"]) or "warning",
         )
     except UsageError as error:
-        field = next((name for name in flags if name in error.message), None)
-        if field is None:
+        field = error.option
+        if field is None or field not in flags:
             raise
         option = o.BY_FLAG[flags[field]]
         raise UsageError(

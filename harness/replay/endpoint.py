@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -82,7 +83,7 @@ class ReplayEndpoint:
         self.library = self._load_library(bool(ogx_recordings) or not require_cassette_dir)
         self.ogx_corpus = self._index_ogx_recordings(ogx_recordings)
         self.source: AnswerSource = source or self._source_for_mode()
-        self._models_source = (
+        self._models_source: AnswerSource | None = (
             UpstreamSource(self.upstream) if self.upstream and self.mode.needs_upstream else None
         )
         if self.mode is InferenceMode.SYNTHETIC:
@@ -126,10 +127,11 @@ class ReplayEndpoint:
     def _source_for_mode(self) -> AnswerSource:
         if self.mode is InferenceMode.REPLAY:
             return CassetteSource(self.library)
-        if self.mode is InferenceMode.LIVE:
-            return UpstreamSource(self.upstream)
         if self.mode is InferenceMode.SYNTHETIC:
             return SyntheticSource()
+        assert self.upstream is not None  # require_upstream made sure, for the modes that forward
+        if self.mode is InferenceMode.LIVE:
+            return UpstreamSource(self.upstream)
         return RecordingSource(
             self.library, self.upstream, only_missing=self.mode is InferenceMode.RECORD_IF_MISSING
         )
@@ -353,7 +355,7 @@ async def _send_error(send: Any, status: int, error: ReplayError, code: str) -> 
     await _send_json(send, status, body, extra=[(b"x-should-retry", b"false")])
 
 
-async def _send_json(send: Any, status: int, body: Any, extra: list[tuple[bytes, bytes]] = ()) -> None:
+async def _send_json(send: Any, status: int, body: Any, extra: Sequence[tuple[bytes, bytes]] = ()) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = [
         (b"content-type", b"application/json"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import shlex
+from pathlib import Path
 from typing import Any
 
 from harness.core.errors import RecordingMissing
@@ -25,7 +26,7 @@ def record_command(nodeid: str | None) -> str:
 
 
 def recording_missing(
-    request: CanonicalRequest, nearest: Entry | None, *, nodeid: str | None, cassette_dir
+    request: CanonicalRequest, nearest: Entry | None, *, nodeid: str | None, cassette_dir: Path
 ) -> RecordingMissing:
     model = f" (model {request.model})" if request.model else ""
     lines = [f"no recording matches {request.method} {request.path}{model} in {display_path(cassette_dir)}"]

@@ -26,7 +26,7 @@ def declared_media(ctx: CheckContext) -> MediaSpec:
     if declared.dangling:
         ctx.skip(f"response {declared.dangling} is a dangling reference (spec_refs_resolve)")
         raise CheckSkipped(declared.dangling)
-    media = declared.media(ctx.exchange.response.content_type)
+    media = declared.media(ctx.judged.response.content_type)
     if media is None or media.schema is None:
         raise CheckSkipped("no schema declared for this content type")
     if media.dangling:
@@ -36,12 +36,12 @@ def declared_media(ctx: CheckContext) -> MediaSpec:
 
 
 def parse_json(ctx: CheckContext) -> Any:
-    body = ctx.exchange.response.body
+    body = ctx.judged.response.body
     try:
         return json.loads(body)
     except ValueError as error:
         raise ctx.failure(
-            f"the body is not valid JSON although it is sent as {ctx.exchange.response.content_type}: {error}",
+            f"the body is not valid JSON although it is sent as {ctx.judged.response.content_type}: {error}",
         ) from None
 
 

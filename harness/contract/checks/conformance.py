@@ -3,6 +3,7 @@ JSON body valid against the declared schema (discriminated unions resolved by th
 
 from __future__ import annotations
 
+from harness.core.exchange import Exchange
 from harness.core.failure import CheckSkipped, Evidence
 
 from ..context import CheckContext
@@ -11,7 +12,7 @@ from ._schema import declared_media, is_json, parse_json, schema_evidence, title
 
 
 @exchange_check
-def operation_declared(ctx: CheckContext, exchange) -> None:
+def operation_declared(ctx: CheckContext, exchange: Exchange) -> None:
     """The request's method and path match an operation of the spec."""
     if ctx.operation is None:
         request = exchange.request
@@ -25,7 +26,7 @@ def operation_declared(ctx: CheckContext, exchange) -> None:
 
 
 @exchange_check
-def status_code_declared(ctx: CheckContext, exchange) -> None:
+def status_code_declared(ctx: CheckContext, exchange: Exchange) -> None:
     """The status code is declared for the operation (or covered by a resolvable ``default``/``4XX``)."""
     op = ctx.operation
     if op is None:
@@ -46,7 +47,7 @@ def status_code_declared(ctx: CheckContext, exchange) -> None:
 
 
 @exchange_check
-def content_type_declared(ctx: CheckContext, exchange) -> None:
+def content_type_declared(ctx: CheckContext, exchange: Exchange) -> None:
     """A response with a body has a content type the spec declares for its status."""
     declared = ctx.declared
     response = exchange.response
@@ -62,13 +63,13 @@ def content_type_declared(ctx: CheckContext, exchange) -> None:
 
 
 @exchange_check
-def response_schema(ctx: CheckContext, exchange) -> None:
+def response_schema(ctx: CheckContext, exchange: Exchange) -> None:
     """A successful JSON body is valid against the declared schema."""
     response = exchange.response
     if response.status >= 400 or not is_json(response.content_type) or not response.body:
         raise CheckSkipped("not a JSON success body")
     media = declared_media(ctx)
-    errors = ctx.spec.validate(media.schema, parse_json(ctx))
+    errors = ctx.spec.validate(media.schema_at, parse_json(ctx))
     if errors:
         raise ctx.failure(
             title_for(errors, f"the {response.status} body"),
@@ -77,7 +78,7 @@ def response_schema(ctx: CheckContext, exchange) -> None:
 
 
 @exchange_check
-def not_a_server_error(ctx: CheckContext, exchange) -> None:
+def not_a_server_error(ctx: CheckContext, exchange: Exchange) -> None:
     """The app does not answer 5xx (declared or not: a 5xx is a bug or a broken dependency)."""
     status = exchange.response.status
     if status >= 500:

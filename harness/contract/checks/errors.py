@@ -14,7 +14,7 @@ from ._schema import declared_media, is_json, parse_json, schema_evidence, title
 
 
 @exchange_check
-def error_schema(ctx: CheckContext, exchange) -> None:
+def error_schema(ctx: CheckContext, exchange: Exchange) -> None:
     """A 4xx/5xx JSON body is valid against the error schema declared for its status."""
     response = exchange.response
     if response.status < 400 or not response.body:
@@ -22,7 +22,7 @@ def error_schema(ctx: CheckContext, exchange) -> None:
     if not is_json(response.content_type):
         raise CheckSkipped("not JSON (content_type_declared judges the content type)")
     media = declared_media(ctx)
-    errors = ctx.spec.validate(media.schema, parse_json(ctx))
+    errors = ctx.spec.validate(media.schema_at, parse_json(ctx))
     if errors:
         raise ctx.failure(
             title_for(errors, f"the {response.status} error body"),

@@ -5,7 +5,9 @@ OpenAI's document leaves most 4xx undeclared, yet every OpenAI error is ``{"erro
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from harness.core.exchange import Exchange
 from harness.core.failure import CheckSkipped
 
 from .. import refs
@@ -17,19 +19,20 @@ from ._reference import reference_failure, reference_of
 from ._schema import is_json, schema_evidence, title_for
 
 
-def _body(ctx: CheckContext):
+def _body(ctx: CheckContext) -> Any:
     try:
-        return json.loads(ctx.exchange.response.body)
+        return json.loads(ctx.judged.response.body)
     except ValueError:
         raise CheckSkipped("not JSON (sse_json_payload and the own-spec checks report it)") from None
 
 
-def _errors(ctx: CheckContext, pointer: str, value) -> list[SchemaError]:
-    return ctx.reference.spec.validate(pointer, value)
+def _errors(ctx: CheckContext, pointer: str, value: Any) -> list[SchemaError]:
+    reference, _ = reference_of(ctx)
+    return reference.spec.validate(pointer, value)
 
 
 @exchange_check
-def reference_status(ctx: CheckContext, exchange) -> None:
+def reference_status(ctx: CheckContext, exchange: Exchange) -> None:
     """A success status is one the reference declares for the operation (e.g. 200, not 201)."""
     _, match = reference_of(ctx)
     status = exchange.response.status
@@ -46,7 +49,7 @@ def reference_status(ctx: CheckContext, exchange) -> None:
 
 
 @exchange_check
-def reference_response_schema(ctx: CheckContext, exchange) -> None:
+def reference_response_schema(ctx: CheckContext, exchange: Exchange) -> None:
     """A success JSON body is valid against the schema the reference declares for it."""
     _, match = reference_of(ctx)
     response = exchange.response
@@ -67,7 +70,7 @@ def reference_response_schema(ctx: CheckContext, exchange) -> None:
 
 
 @exchange_check
-def reference_error_schema(ctx: CheckContext, exchange) -> None:
+def reference_error_schema(ctx: CheckContext, exchange: Exchange) -> None:
     """A 4xx/5xx JSON body is the reference's error object (OpenAI: ``{"error": {message, type, param, code}}``)."""
     reference, _ = reference_of(ctx)
     response = exchange.response

@@ -6,15 +6,22 @@ stream ends (a terminal event, then ``[DONE]`` where the reference requires it).
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness.core.failure import CheckSkipped, Evidence
 
 from .. import refs
-from ..context import CheckContext, StreamView, stream_excerpt
+from ..context import CheckContext, Payload, StreamView, stream_excerpt
 from ..kinds import stream_check
+from ..reference import ReferenceMatch
+from ..sse import SseEvent
 from ._reference import reference_failure, reference_of
+from .responses_stream import Typed
+
+Problem = tuple[SseEvent | None, str]  # the event (None: the end of the stream) and what is wrong
 
 
-def _stream_pointer(match) -> str:
+def _stream_pointer(match: ReferenceMatch) -> str:
     return refs.pointer(
         "paths",
         match.operation.path,
@@ -34,7 +41,7 @@ def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     variants = reference.event_schemas(match.operation)
     if not variants:
         raise CheckSkipped("the reference declares no event union for this operation")
-    bad = []
+    bad: list[tuple[Payload, str, str, tuple[str, ...]]] = []
     for payload in stream.payloads:
         if payload.error is not None:
             continue  # sse_json_payload reports it
@@ -119,12 +126,12 @@ def reference_stream_order(ctx: CheckContext, stream: StreamView) -> None:
         )
 
 
-def _order_problems(typed) -> list:
-    problems = []
-    open_items: set = set()
-    done_items: set = set()
-    open_parts: set = set()
-    done_parts: set = set()
+def _order_problems(typed: Typed) -> list[Problem]:
+    problems: list[Problem] = []
+    open_items: set[Any] = set()
+    done_items: set[Any] = set()
+    open_parts: set[tuple[Any, Any]] = set()
+    done_parts: set[tuple[Any, Any]] = set()
     for i, (event, value) in enumerate(typed):
         kind = value["type"]
         item = value.get("output_index")
@@ -161,10 +168,10 @@ def _order_problems(typed) -> list:
     return problems
 
 
-def _ending_problems(ctx: CheckContext, stream: StreamView, done_required: bool) -> list:
+def _ending_problems(ctx: CheckContext, stream: StreamView, done_required: bool) -> list[Problem]:
     typed = stream.typed
     last_event, last = typed[-1]
-    problems = []
+    problems: list[Problem] = []
     if last["type"] not in ctx.options.terminal_events:
         problems.append(
             (

@@ -63,8 +63,9 @@ def _content_text(item: Any, index: Any, part_type: str, field_name: str) -> str
     content = item["content"]
     if 0 <= index < len(content) and isinstance(content[index], dict):
         part = content[index]
-        if part.get("type") == part_type and isinstance(part.get(field_name), str):
-            return part[field_name]
+        text = part.get(field_name)
+        if part.get("type") == part_type and isinstance(text, str):
+            return text
     return None
 
 

@@ -33,8 +33,9 @@ def _label(event: SseEvent, value: dict[str, Any]) -> str:
 
 def _final_response(ctx: CheckContext, typed: Typed) -> dict[str, Any] | None:
     for _, value in reversed(typed):
-        if value["type"] in ctx.options.terminal_events and isinstance(value.get("response"), dict):
-            return value["response"]
+        response = value.get("response")
+        if value["type"] in ctx.options.terminal_events and isinstance(response, dict):
+            return response
     return None
 
 
@@ -153,7 +154,7 @@ class _Lifecycle:
             self._member(event, value)
 
     def _item(self, event: SseEvent, value: dict[str, Any], added: bool) -> None:
-        item = value.get("item") if isinstance(value.get("item"), dict) else {}
+        item: dict[str, Any] = value["item"] if isinstance(value.get("item"), dict) else {}
         item_id = item.get("id")
         if not isinstance(item_id, str):
             return

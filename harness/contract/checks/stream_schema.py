@@ -17,7 +17,7 @@ def sse_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     for payload in stream.payloads:
         if payload.error is not None:
             continue
-        errors = ctx.spec.validate(media.schema, payload.value)
+        errors = ctx.spec.validate(media.schema_at, payload.value)
         if errors:
             bad.append((payload, errors))
     if not bad:
