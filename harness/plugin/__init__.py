@@ -4,6 +4,8 @@ configure time, once the options are known to be good."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from harness.core.errors import HarnessError
@@ -15,8 +17,12 @@ pytest_plugins = [
     "harness.plugin.property_based.reference_generation",
 ]  # fixture `reference_generated`
 
-SETTINGS = pytest.StashKey["object"]()
-STACK_SESSION = pytest.StashKey["object"]()
+if TYPE_CHECKING:
+    from .settings import Settings
+    from .stack_session import StackSession
+
+SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
+STACK_SESSION: pytest.StashKey[StackSession] = pytest.StashKey()
 STEPPED_ASIDE = pytest.StashKey[list[str]]()  # flags of ours that the project's own conftest also defines
 
 

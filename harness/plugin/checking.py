@@ -149,8 +149,12 @@ class ContractRun:
         settings = config.stash[SETTINGS]
         deviations = Deviations.load(settings.deviations_path) if settings.deviations_path else None
         target = next((part["target"] for part in parts if part["target"]), None)
+        skipped_lines: list[str] = []
         run = cls(
-            None, deviations, dataclasses.replace(settings.check_options, target=target), skipped_lines=[]
+            None,
+            deviations,
+            dataclasses.replace(settings.check_options, target=target),
+            skipped_lines=skipped_lines,
         )
         seen_document: set[tuple[str, str]] = set()
         for part in parts:
@@ -165,7 +169,7 @@ class ContractRun:
             run._tests_begun.update(part["tests"])
             if deviations is not None:
                 deviations.mark_used(part["used_deviations"])
-            run.skipped_lines += [line for line in part["skipped"] if line not in run.skipped_lines]
+            skipped_lines += [line for line in part["skipped"] if line not in skipped_lines]
             run.merged_reference_routes = run.merged_reference_routes or Counter()
             for route, covered, n in part.get("reference_routes", []):
                 run.merged_reference_routes[(route, covered)] += n

@@ -31,7 +31,8 @@ def _mode(config: pytest.Config) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_OUTCOMES] = defaultdict(Counter)
+    outcomes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    config.stash[_OUTCOMES] = outcomes
     config.pluginmanager.register(OutcomeCounter(config), "harness.report.outcomes")
 
 
@@ -111,7 +112,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             {
                 "stack": config.stash[_STACK_DESCRIBE],
                 "run": run.export() if run else None,
-                "dropped": list(config.stash.get(_DROPPED, [])),
+                "dropped": _dropped(config),
                 "results": worker_part(config),
             },
         )
@@ -262,9 +263,10 @@ def compat_results(config: pytest.Config, run: Any) -> dict | None:
     from harness.contract.compat import compat_data
     from harness.contract.reference import load_reference
 
-    return compat_data(
-        load_reference(reference).label, run.reference_routes(), [f.failure for f in run.findings]
-    )
+    oracle = load_reference(reference)
+    if oracle is None:
+        return None
+    return compat_data(oracle.label, run.reference_routes(), [f.failure for f in run.findings])
 
 
 def compat_section(config: pytest.Config, run: Any) -> list[str]:
@@ -290,7 +292,7 @@ _STACK_DESCRIBE = pytest.StashKey[str]()
 _MERGED = pytest.StashKey[Any]()  # the pytest-xdist controller's run, merged from the workers' parts
 
 
-_DROPPED = pytest.StashKey["list[str]"]()
+_DROPPED: pytest.StashKey[list[str]] = pytest.StashKey()
 
 
 def remember_stack(config: pytest.Config, describe: str, dropped: list[str] | None = None) -> None:
@@ -306,3 +308,8 @@ def _dropped_lines(dropped: list[str]) -> list[str]:
         f"connections: the app closed {len(dropped)} kept-alive connection(s) under a request; each request "
         "was sent again (idempotent methods only, as HTTP allows), see the report"
     ]
+
+
+def _dropped(config: pytest.Config) -> list[str]:
+    dropped: list[str] = config.stash.get(_DROPPED, [])
+    return list(dropped)

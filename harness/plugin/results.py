@@ -18,12 +18,12 @@ import pytest
 # harness.report and .timelines are imported when first needed: hypothesis draws constants from every local
 # module loaded, so a module imported at configure time changes what a seeded property run generates.
 _TIMELINES = pytest.StashKey[Any]()
-_SECONDS = pytest.StashKey["Counter[str]"]()
+_SECONDS = pytest.StashKey["defaultdict[str, float]"]()  # seconds per suite
 _STARTED = pytest.StashKey["tuple[float, datetime.datetime]"]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_SECONDS] = Counter()
+    config.stash[_SECONDS] = defaultdict(float)
     config.stash[_STARTED] = (time.monotonic(), datetime.datetime.now(datetime.UTC))
     config.pluginmanager.register(SuiteSeconds(config), "harness.results.seconds")
 
@@ -268,8 +268,8 @@ def _replay(config: pytest.Config) -> dict[str, Any] | None:
     }  # builtins only: execnet carries it
 
 
-def _merged_replay(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
-    parts = [p for p in parts if p is not None]
+def _merged_replay(given: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    parts = [p for p in given if p is not None]
     if not parts:
         return None
     used: dict[str, list[str]] = defaultdict(list)

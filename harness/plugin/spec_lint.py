@@ -85,7 +85,10 @@ def pytest_collection_modifyitems(
             added.append(item)
         items.extend(added)
         # the terminal counts "collected N items" from collect reports; these items bypass the file walk
-        config.hook.pytest_collectreport(report=pytest.CollectReport(parent.nodeid, "passed", None, added))
+        collected: list[pytest.Item | pytest.Collector] = list(added)
+        config.hook.pytest_collectreport(
+            report=pytest.CollectReport(parent.nodeid, "passed", None, collected)
+        )
 
 
 class SpecLintFile(pytest.File):

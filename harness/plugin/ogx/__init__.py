@@ -86,7 +86,8 @@ def pytest_load_initial_conftests(
         manager.register(
             module, str(conftest)
         )  # pytest finds it under the conftest's path and imports nothing
-        getattr(manager, "_conftest_plugins", set()).add(module)  # scopes its hooks like a conftest's
+        conftests: set[Any] = getattr(manager, "_conftest_plugins", set())
+        conftests.add(module)  # scopes its hooks like a conftest's
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -182,7 +183,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not roots:
         return
     repo = config.stash[_TESTS].repo
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         relative = (
             Path(item.path).resolve().relative_to(repo).as_posix()

@@ -166,7 +166,7 @@ class PropertyRun:
     def hypothesis_settings(self, **overrides: Any) -> Any:
         from hypothesis import HealthCheck, Phase, Verbosity, settings
 
-        values = {
+        values: dict[str, Any] = {
             "max_examples": self.settings.examples,
             "deadline": None,
             "database": None,
