@@ -79,7 +79,7 @@ class Operation:
     operation_id: str | None
     responses: Mapping[str, ResponseSpec]
     parameters: tuple[Parameter, ...] = ()
-    template: PathTemplate = field(repr=False, default=None)  # type: ignore[assignment]
+    template: PathTemplate = field(repr=False, default=None)  # type: ignore[assignment]  # always given by ApiSpec
 
     @property
     def key(self) -> str:

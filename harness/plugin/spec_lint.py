@@ -103,7 +103,7 @@ class SpecLintItem(pytest.Item):
     def runtest(self) -> None:
         from harness.core.failure import CheckFailure, Evidence
 
-        parent: SpecLintFile = self.parent  # type: ignore[assignment]
+        parent: SpecLintFile = self.parent  # type: ignore[assignment]  # a rule's item is made under its file
         report = self._report(parent)
         mine = [f for f in report.findings if f.rule == self.name]
         worst_allowed = FAIL_ON.index(self.config.getoption("spec_lint_fail_on"))

@@ -99,7 +99,7 @@ def read_corpus(roots: list[Path], rules: MatchRules, *, redact: bool = True) ->
     for root in roots:
         for path in find_recording_files(root):
             item = read_recording(path, rules, base=root, redact=redact)
-            (corpus.recordings if isinstance(item, Recording) else corpus.unreplayable).append(item)  # type: ignore[arg-type]
+            (corpus.recordings if isinstance(item, Recording) else corpus.unreplayable).append(item)  # type: ignore[arg-type]  # the list matches the item's type
     return corpus
 
 
