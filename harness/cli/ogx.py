@@ -18,7 +18,7 @@ def pytest_command(arguments: list[str]) -> list[str]:
     return [sys.executable, "-m", "pytest", "-p", PLUGIN, "-p", "no:cacheprovider", *arguments]
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ogx = sub.add_parser("ogx", help="run OGX's own integration tests on the harness")
     commands = ogx.add_subparsers(dest="ogx_command", required=True, metavar="COMMAND")
     run = commands.add_parser(

@@ -205,7 +205,7 @@ def _require_loopback(url: str) -> None:
                 fix="run the app locally, or save its /openapi.json and pass the file",
             ) from None
         addresses = {
-            ipaddress.ip_address(info[4][0].split("%")[0]) for info in socket.getaddrinfo(host, None)
+            ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in socket.getaddrinfo(host, None)
         }
     if not addresses or not all(a.is_loopback for a in addresses):
         raise UsageError(

@@ -38,7 +38,7 @@ FORMAT = 1
 
 def compat_data(
     reference: str | None, routes: Mapping[tuple[str, str], int], findings: Iterable[Any]
-) -> dict:
+) -> dict[str, Any]:
     """Plain data: the reference's label, exchanges per (route, reference operation), reference findings."""
     return {
         "format": FORMAT,
@@ -112,7 +112,7 @@ def write_compat(path: Path, data: Mapping[str, Any]) -> Path:
     return path
 
 
-def read_compat(path: Path) -> dict:
+def read_compat(path: Path) -> dict[str, Any]:
     """A results file written by a run; a missing or foreign file says what it expected."""
     try:
         data = json.loads(Path(path).read_text())

@@ -1,13 +1,13 @@
-"""What a check sees: the spec, the options, the session, and the exchange (or stream, or deletion
-scenario) it judges; plus the helpers that turn a finding into a :class:`CheckFailure` with evidence
+"""What a check sees: the spec, the options, the run's session, the check's own name, and the exchange
+(or stream, or deletion scenario) it judges; plus the helpers that turn a finding into a :class:`CheckFailure` with evidence
 and a way to reproduce it."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.core.exchange import Exchange, Request, Response
 from harness.core.failure import CheckFailure, Evidence, Severity
@@ -16,6 +16,9 @@ from .options import CheckOptions
 from .session import CheckSession
 from .spec import ApiSpec, Operation, ResponseSpec
 from .sse import SseEvent, SseEvents, parse_sse
+
+if TYPE_CHECKING:
+    from .reference import Reference, ReferenceMatch
 
 EXCERPT = 800
 
@@ -54,8 +57,23 @@ class CheckContext:
     session: CheckSession
     exchange: Exchange | None = None
     operation: Operation | None = None
-    reference: Any = None  # the Reference oracle (reference.py), when one is on
-    reference_match: Any = None  # the reference's operation for this exchange, when it defines the route
+    reference: Reference | None = None  # the reference oracle, when one is on
+    reference_match: ReferenceMatch | None = None  # its operation for this exchange, when it has the route
+    check: str = ""  # the check being run (the runner gives each check its own context)
+
+    @property
+    def judged(self) -> Exchange:
+        """The exchange being judged (an exchange's or a stream's check always has one)."""
+        if self.exchange is None:
+            raise ValueError(f"{self.check or 'this check'} judges an exchange, but the context has none")
+        return self.exchange
+
+    def for_check(self, name: str) -> CheckContext:
+        return replace(self, check=name)
+
+    def skip(self, reason: str) -> None:
+        """Count that this check could not judge something, and why (the report lists it)."""
+        self.session.skip(self.check, reason)
 
     @property
     def declared(self) -> ResponseSpec | None:
@@ -71,7 +89,6 @@ class CheckContext:
 
     def failure(
         self,
-        check: str,
         title: str,
         *evidence: Evidence,
         severity: Severity = Severity.ERROR,
@@ -79,7 +96,11 @@ class CheckContext:
         requests: tuple[Request, ...] | None = None,
         operation: str | None = None,
         status: int | None = None,
+        reproduce_with: str | None = None,
     ) -> CheckFailure:
+        """The failure of this check: ``title``, the exchange's request and response (unless
+        ``with_response`` is off) then ``evidence``, and how to reproduce it (the requests' curl lines,
+        the test, the cassette entries; or ``reproduce_with``)."""
         items = list(evidence)
         exchange = self.exchange
         if exchange is not None and with_response:
@@ -87,10 +108,11 @@ class CheckContext:
         if requests is None:
             requests = (exchange.request,) if exchange is not None else ()
         return CheckFailure(
-            check=check,
+            check=self.check,
             title=title,
             evidence=tuple(items),
-            reproduce=reproduce(
+            reproduce=reproduce_with
+            or reproduce(
                 *requests,
                 test=exchange.test if exchange else None,
                 cassette=exchange.cassette_entries if exchange else (),

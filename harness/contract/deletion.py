@@ -19,8 +19,10 @@ from urllib.parse import quote
 from harness.core.errors import UsageError
 from harness.core.exchange import Exchange
 from harness.core.failure import CheckFailure, CheckSkipped
+from harness.core.registry import checks
 
 from .context import CheckContext, exchange_from_httpx
+from .deviations import Deviations
 from .options import CheckOptions
 from .session import CheckSession
 from .spec import ApiSpec, Operation
@@ -163,24 +165,26 @@ def _record(scenario: DeletionScenario, step: Step) -> None:
 def _finish(
     spec: ApiSpec, scenario: DeletionScenario, options: CheckOptions, session: CheckSession | None
 ) -> list[CheckFailure]:
-    from harness.core.registry import checks
+    from .kinds import scenario_check  # which names DeletionScenario in its types
 
-    ctx = CheckContext(spec, options, session or spec.session)
-    failures = []
-    for check in checks:
-        if check.kind != "scenario" or check.name in options.skip:
-            continue
-        try:
-            check.func(ctx, scenario)
-        except CheckSkipped as skipped:
-            if str(skipped):
-                ctx.session.skip(check.name, str(skipped))
-        except CheckFailure as failure:
-            failures.append(failure)
-    return failures
+    ctx = CheckContext(spec, options, session if session is not None else CheckSession())
+
+    def skipped(name: str, why: CheckSkipped) -> None:
+        if str(why):
+            ctx.session.skip(name, str(why))
+
+    return checks.run(
+        scenario_check, scenario, ctx.for_check, states=ctx.session.states, skip=options.skip, on_skip=skipped
+    )
 
 
-def _prepare(spec, collection_path, item_id, delete_response, options, session):
+def _prepare(
+    spec: ApiSpec,
+    collection_path: str,
+    item_id: str,
+    delete_response: Any,
+    options: CheckOptions | None,
+) -> tuple[CheckOptions, DeletionScenario, Generator[Planned, Any, None]]:
     options = options or CheckOptions()
     scenario, params = _scenario(spec, collection_path, item_id)
     if delete_response is not None:
@@ -199,14 +203,14 @@ def verify_deletion(
     delete_response: Any = None,
     options: CheckOptions | None = None,
     session: CheckSession | None = None,
-    deviations: Any = None,
+    deviations: Deviations | None = None,
 ) -> list[CheckFailure]:
     """Delete (unless ``delete_response`` is given) and check what the app says afterwards.
 
     ``client`` is an ``httpx.Client`` (or anything with its ``request(method, url, params=)``) whose
     base URL is the app; ``collection_path`` is concrete (``/v1/conversations/conv_1/items``).
     Returns the scenario checks' failures (deviations applied when given)."""
-    options, scenario, plan = _prepare(spec, collection_path, item_id, delete_response, options, session)
+    options, scenario, plan = _prepare(spec, collection_path, item_id, delete_response, options)
     sent = None
     try:
         while True:
@@ -230,10 +234,10 @@ async def averify_deletion(
     delete_response: Any = None,
     options: CheckOptions | None = None,
     session: CheckSession | None = None,
-    deviations: Any = None,
+    deviations: Deviations | None = None,
 ) -> list[CheckFailure]:
     """:func:`verify_deletion` for an ``httpx.AsyncClient`` (e.g. over ``httpx.ASGITransport``)."""
-    options, scenario, plan = _prepare(spec, collection_path, item_id, delete_response, options, session)
+    options, scenario, plan = _prepare(spec, collection_path, item_id, delete_response, options)
     sent = None
     try:
         while True:

@@ -12,14 +12,14 @@ The file is a YAML list; each entry has exactly these keys::
       seen_by: suites/contract                 # optional; what shows the deviation, when not the
                                                # captured traffic of tests/contract (for reviewers)
 
-A failure that an entry matches keeps its place in the results with ``expected_reason`` set: it is
-reported as expected, never dropped.
+A failure that an entry matches keeps its place in the results as an expected failure with the entry's
+reason (:class:`~harness.core.failure.ExpectedFailure`): it is reported as expected, never dropped.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -96,13 +96,15 @@ class Deviations:
                 return entry
         return None
 
-    def apply(self, failures: list[CheckFailure], target: str | None = None) -> list[CheckFailure]:
-        """Mark each failure a deviation declares (``expected_reason``); returns the same list."""
-        for failure in failures:
-            entry = self.match(failure, target)
-            if entry is not None:
-                failure.expected_reason = entry.reason
-        return failures
+    def apply(self, failures: Iterable[CheckFailure], target: str | None = None) -> list[CheckFailure]:
+        """The failures in their order, each one a deviation declares as an expected failure with the
+        entry's reason (the failures given are left as they are)."""
+        return [self.declare(failure, target) for failure in failures]
+
+    def declare(self, failure: CheckFailure, target: str | None = None) -> CheckFailure:
+        """``failure`` as an expected failure when an entry declares it, else ``failure`` itself."""
+        entry = self.match(failure, target)
+        return failure.expected(entry.reason) if entry is not None else failure
 
     def unused(self) -> list[Deviation]:
         """Entries no failure has matched yet (candidates for removal once the app is fixed)."""
@@ -118,7 +120,7 @@ class Deviations:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Deviation]:
         return iter(self.entries)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from .paths import PathTemplate
 from .spec import ApiSpec, Operation
@@ -33,6 +34,13 @@ class ResourceFamily:
     def complete(self) -> bool:
         """Has all of create, get, list and delete."""
         return None not in (self.create, self.get, self.list)
+
+    def operation(self, role: Literal["create", "get", "list"]) -> Operation:
+        """The family's ``role`` operation, for a caller that knows the family has it."""
+        found: Operation | None = getattr(self, role)
+        if found is None:
+            raise LookupError(f"the {self.name} family has no {role} operation")
+        return found
 
     def collection_path(self, **parents: str) -> str:
         """``family.collection_path(conversation_id="conv_1")`` → ``/v1/conversations/conv_1/items``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from harness.core.errors import UsageError
+from harness.core.errors import UsageError, bad_option
 
 LEVELS = ("error", "warning", "off")
 TERMINAL_EVENTS = ("response.completed", "response.failed", "response.incomplete")
@@ -38,39 +38,44 @@ class CheckOptions:
 
     def __post_init__(self) -> None:
         if self.missing_event_field not in LEVELS:
-            raise UsageError(
-                "bad value for CheckOptions.missing_event_field",
-                value=self.missing_event_field,
+            raise _bad(
+                "missing_event_field",
+                self.missing_event_field,
                 allowed=", ".join(LEVELS),
                 fix='use "warning" to report a missing `event:` line without failing, "off" to ignore it',
             )
         if not (isinstance(self.deleted_status, int) and 100 <= self.deleted_status <= 599):
-            raise UsageError(
-                "bad value for CheckOptions.deleted_status",
-                value=self.deleted_status,
+            raise _bad(
+                "deleted_status",
+                self.deleted_status,
                 allowed="an HTTP status code (int, 100-599), usually 404",
                 fix="pass e.g. deleted_status=404",
             )
         if not (isinstance(self.max_list_pages, int) and self.max_list_pages >= 1):
-            raise UsageError(
-                "bad value for CheckOptions.max_list_pages",
-                value=self.max_list_pages,
+            raise _bad(
+                "max_list_pages",
+                self.max_list_pages,
                 allowed="an int >= 1",
                 fix="pass e.g. max_list_pages=50",
             )
         if isinstance(self.skip, str):
-            raise UsageError(
-                "CheckOptions.skip must be a collection of check names, not one string",
-                value=self.skip,
+            raise _bad(
+                "skip",
+                self.skip,
+                message="CheckOptions.skip must be a collection of check names, not one string",
                 allowed="e.g. frozenset({'sse_event_field'})",
                 fix=f"wrap it: skip=frozenset({{{self.skip!r}}})",
             )
         if self.reference is not None and not (isinstance(self.reference, str) and self.reference.strip()):
-            raise UsageError(
-                "bad value for CheckOptions.reference",
-                value=self.reference,
+            raise _bad(
+                "reference",
+                self.reference,
                 allowed="openai, openresponses, a path to an OpenAPI file, or None",
                 fix='pass e.g. reference="openai", or None to judge by the app\'s own spec only',
             )
         object.__setattr__(self, "skip", frozenset(self.skip))
         object.__setattr__(self, "terminal_events", tuple(self.terminal_events))
+
+
+def _bad(field: str, value: object, *, allowed: str, fix: str, message: str | None = None) -> UsageError:
+    return bad_option("CheckOptions", field, value, allowed=allowed, fix=fix, message=message)

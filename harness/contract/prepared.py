@@ -123,9 +123,11 @@ class _Rewriter:
         tags: dict[str, dict[str, Any]] = {}
         for tag, target in mapping.items():
             if isinstance(target, str):
-                ref = target if target.startswith("#") else f"#/components/schemas/{target}"
+                pointer = target if target.startswith("#") else f"#/components/schemas/{target}"
                 tags[str(tag)] = (
-                    {DANGLING_KEY: ref} if self.resolver.lookup(ref) is refs.MISSING else {"$ref": ref}
+                    {DANGLING_KEY: pointer}
+                    if self.resolver.lookup(pointer) is refs.MISSING
+                    else {"$ref": pointer}
                 )
         mapped = {t.get("$ref", t.get(DANGLING_KEY)) for t in tags.values()}
         for variant in variants:

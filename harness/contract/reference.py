@@ -152,7 +152,7 @@ def normalise(doc: dict[str, Any]) -> dict[str, Any]:
     """The document with ``nullable`` leftovers as null types and query-carrying path keys dropped."""
     if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
         return doc  # ApiSpec.from_dict says what is wrong
-    out = _nullable(doc)
+    out: dict[str, Any] = _nullable(doc)
     out["paths"] = {path: item for path, item in out["paths"].items() if "?" not in path}
     return out
 

@@ -1,27 +1,22 @@
-"""What the checks remember across exchanges of one run: the error formats seen so far (to report an
-app that mixes them), the checks that could not run, with why (skipping is never silent), and how each
-check ended on each operation (for the report's operation × check grid)."""
+"""The per-run context of the checks: what one run of them remembers across its exchanges. The state
+of the checks that remember something (``error_format_consistent``'s error formats), the checks that
+could not run, with why (skipping is never silent), how each check ended on each operation (for the
+report's operation × check grid), and which routes the reference oracle covered.
+
+Whoever runs the checks owns it (the plugin's contract run, the property run, a test) and passes it to
+:func:`check_exchange` and :func:`verify_deletion`; without one, each call is judged alone."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class ErrorSample:
-    shape: str  # e.g. '{"detail": …}'
-    status: int
-    operation: str
-    excerpt: str
-    curl: str
-    test: str | None = None  # the pytest node id that received it, when known
+from harness.core.registry import RunStates
 
 
 @dataclass
 class CheckSession:
-    error_shapes: dict[str, ErrorSample] = field(default_factory=dict)
-    reported_shape_pairs: set[frozenset[str]] = field(default_factory=set)
+    states: RunStates = field(default_factory=RunStates)  # what the remembering checks keep, per check
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (check, reason) → times
     # (route, the reference's operation key or "" when the reference lacks the route) → exchanges
     reference_routes: Counter[tuple[str, str]] = field(default_factory=Counter)

@@ -22,7 +22,6 @@ from harness.core.errors import SpecError
 from . import refs
 from .paths import PathTemplate, split_path
 from .prepared import PreparedDocument, prepare
-from .session import CheckSession
 from .validation import SchemaError, SchemaValidator
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -36,6 +35,13 @@ class MediaSpec:
     schema: str | None  # pointer into the document; None when the spec gives no schema
     dangling: str | None = None  # the unresolvable $ref the schema is, if it is one
     label: str = ""  # for reports: the referenced schema's name, the schema's title, or its pointer
+
+    @property
+    def schema_at(self) -> str:
+        """The schema's pointer, for a media type the caller knows to declare one."""
+        if self.schema is None:
+            raise ValueError(f"{self.media_type} declares no schema")
+        return self.schema
 
     @property
     def schema_name(self) -> str:
@@ -73,7 +79,7 @@ class Operation:
     operation_id: str | None
     responses: Mapping[str, ResponseSpec]
     parameters: tuple[Parameter, ...] = ()
-    template: PathTemplate = field(repr=False, default=None)  # type: ignore[assignment]
+    template: PathTemplate = field(repr=False, default=None)  # type: ignore[assignment]  # always given by ApiSpec
 
     @property
     def key(self) -> str:
@@ -108,7 +114,6 @@ class ApiSpec:
         self._by_method: dict[str, list[Operation]] = {}
         self._base_paths = _server_base_paths(doc)
         self._index()
-        self.session = CheckSession()  # what check_exchange remembers across exchanges by default
 
     # construction -------------------------------------------------------------------------------
     @classmethod
@@ -248,20 +253,6 @@ class ApiSpec:
     def schema_pointer(self, name: str) -> str:
         """``"OpenAIResponseObject"`` → ``"#/components/schemas/OpenAIResponseObject"``."""
         return refs.pointer("components", "schemas", name)
-
-    def spec_failures(self):
-        """Findings about the document itself: dangling ``$ref``s (``spec_refs_resolve``) and schemas
-        that are not valid JSON Schema (``spec_schemas_valid``). Report them once per run;
-        :func:`check_exchange` does not repeat them."""
-        from .checks.spec_document import spec_failures
-
-        return spec_failures(self)
-
-    def dangling_ref_failures(self):
-        """The ``spec_refs_resolve`` finding alone: all unresolvable references, in one failure."""
-        from .checks.spec_document import spec_failures
-
-        return spec_failures(self, ("spec_refs_resolve",))
 
     def __repr__(self) -> str:
         return f"ApiSpec({self.source!r}, {len(self.operations)} operations, {len(self.dangling_refs)} dangling refs)"

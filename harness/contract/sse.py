@@ -64,7 +64,7 @@ class WireProblem:
     excerpt: str = ""
 
 
-class SseEvents(list):
+class SseEvents(list[SseEvent]):
     """A list of :class:`SseEvent` with the wire-format problems found while parsing."""
 
     problems: list[WireProblem]

@@ -16,7 +16,7 @@ import jsonschema_rs
 
 from harness.core.errors import SpecError
 
-from .prepared import PreparedDocument
+from .prepared import DiscriminatorSite, PreparedDocument
 
 MAX_ERRORS = 20
 MAX_REPAIRS = 200
@@ -157,7 +157,7 @@ class SchemaValidator:
         return validator
 
     def is_valid(self, pointer: str, instance: Any) -> bool:
-        return self._validator(pointer).is_valid(instance)
+        return bool(self._validator(pointer).is_valid(instance))
 
     def errors(self, pointer: str, instance: Any, *, limit: int = MAX_ERRORS) -> list[SchemaError]:
         validator = self._validator(pointer)
@@ -186,7 +186,7 @@ class SchemaValidator:
             details = self._branch_details(error)
         return SchemaError(error.message, instance_path, _location(schema_path), "schema", details)
 
-    def _site(self, schema_path: list[str | int]):
+    def _site(self, schema_path: list[str | int]) -> DiscriminatorSite | None:
         sites = self._prepared.sites
         for end in range(len(schema_path), 1, -1):
             site = sites.get(tuple(schema_path[:end]))
@@ -195,7 +195,7 @@ class SchemaValidator:
         return None
 
     @staticmethod
-    def _tag_error(site, error: Any, instance_path: str) -> SchemaError:
+    def _tag_error(site: DiscriminatorSite, error: Any, instance_path: str) -> SchemaError:
         allowed = _listing(sorted(site.tags))
         value = error.instance
         if error.kind.name == "enum":

@@ -26,6 +26,7 @@ class HarnessError(Exception):
         allowed: str | None = None,
         fix: str | None = None,
         log_tail: str | None = None,
+        option: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -33,6 +34,7 @@ class HarnessError(Exception):
         self.allowed = allowed
         self.fix = fix
         self.log_tail = log_tail
+        self.option = option  # the option or field that was bad, when one was (for callers to relabel)
 
     def render(self) -> str:
         lines = [self.message]
@@ -68,11 +70,46 @@ class CassetteError(ReplayError):
 
 
 class RecordingMissing(ReplayError):
-    """A request reached the replay endpoint and no recording matches it."""
+    """A request reached the replay endpoint and no recording matches it: ``request`` (its canonical form),
+    ``nearest`` (the closest recording, or None) and ``nodeid`` (the test that made it, when known)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: object = None,
+        nearest: object = None,
+        nodeid: str | None = None,
+        value: object | None = None,
+        allowed: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(message, value=value, allowed=allowed, fix=fix)
+        self.request = request
+        self.nearest = nearest
+        self.nodeid = nodeid
 
 
 class SpecError(HarnessError):
     """An OpenAPI document that cannot be read or used."""
+
+
+def bad_option[E: HarnessError](
+    owner: str,
+    option: str,
+    value: object,
+    *,
+    allowed: str,
+    fix: str,
+    message: str | None = None,
+    error: type[E] = UsageError,  # type: ignore[assignment]  # mypy cannot tie a default to E
+) -> E:
+    """The error for one bad option or field, built one way (as hypothesis's ``check_type``): names the
+    option (also as ``error.option``, so a caller can relabel it, e.g. as the command-line flag), the value
+    given, what is allowed and the fix. ``message`` replaces the default "bad value for OWNER.OPTION"."""
+    return error(
+        message or f"bad value for {owner}.{option}", value=value, allowed=allowed, fix=fix, option=option
+    )
 
 
 def kind_of(value: object) -> str:

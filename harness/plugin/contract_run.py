@@ -43,6 +43,7 @@ class ContractRun:
         default_factory=list
     )  # found by comparing xdist workers' observations
     merged_reference_routes: Any = None  # the workers' reference coverage added up (xdist controller)
+    session: Any = None  # the checks' per-run context (CheckSession); None on the xdist controller
     listeners: list[Any] = field(default_factory=list)  # told observed(exchange), checked(exchange, failures)
     _current: str | None = None
     _pending: dict[str | None, list[Exchange]] = field(default_factory=lambda: defaultdict(list))
@@ -50,16 +51,14 @@ class ContractRun:
 
     @classmethod
     def create(cls, settings: Settings, stack: Any, document: dict[str, Any]) -> ContractRun:
-        from harness.contract import ApiSpec, Deviations
+        from harness.contract import ApiSpec, CheckSession, Deviations, check_document
 
         source = str(settings.spec_path) if settings.spec_path else f"{stack.base_url}/openapi.json"
         spec = ApiSpec.from_dict(document, source=source)
         deviations = Deviations.load(settings.deviations_path) if settings.deviations_path else None
         options = dataclasses.replace(settings.check_options, target=_target_name(stack))
-        run = cls(spec, deviations, options, library_hint=_library_hint(stack))
-        document_failures = list(spec.spec_failures())
-        if deviations is not None:
-            deviations.apply(document_failures, options.target)
+        run = cls(spec, deviations, options, library_hint=_library_hint(stack), session=CheckSession())
+        document_failures = check_document(spec, deviations=deviations, options=options, session=run.session)
         run.findings += [Finding(None, failure) for failure in document_failures]
         return run
 
@@ -69,13 +68,14 @@ class ContractRun:
         for listener in self.listeners:
             listener.observed(exchange)
 
-    def record(self, nodeid: str, failures: list[CheckFailure], *, checked: int) -> None:
+    def record(self, nodeid: str, failures: list[CheckFailure], *, checked: int) -> list[CheckFailure]:
         """Findings a test has already judged itself (the property run checks each generated exchange and
         fails its own test or subtest): they join the run's report without being checked, or failing the
-        test, a second time."""
-        self._add_hint(failures)
+        test, a second time. Returns them as the report holds them (with the library-mode hint)."""
+        failures = self._add_hint(failures)
         self.exchanges_checked += checked
         self.findings += [Finding(nodeid, failure) for failure in failures]
+        return failures
 
     def begin(self, nodeid: str) -> None:
         self._current = nodeid
@@ -90,12 +90,14 @@ class ContractRun:
             return []
         failures: list[CheckFailure] = []
         for exchange in exchanges:
-            found = check_exchange(self.spec, exchange, deviations=self.deviations, options=self.options)
+            found = check_exchange(
+                self.spec, exchange, deviations=self.deviations, options=self.options, session=self.session
+            )
             for listener in self.listeners:
                 listener.checked(exchange, found)
             failures += found
         self.exchanges_checked += len(exchanges)
-        self._add_hint(failures)
+        failures = self._add_hint(failures)
         self.findings += [Finding(nodeid, failure) for failure in failures]
         return failures
 
@@ -103,18 +105,19 @@ class ContractRun:
         """What could not be checked, and why (one line per check and reason)."""
         if self.skipped_lines is not None:
             return self.skipped_lines
-        return self.spec.session.skipped_report() if hasattr(self.spec, "session") else []
+        return self.session.skipped_report() if self.session is not None else []
 
     def export(self) -> dict[str, Any]:
         """This worker's part of the run, as plain data (pytest-xdist carries only builtin types)."""
+        from harness.contract import seen_error_formats
+
         used = self.deviations.used() if self.deviations is not None else []
-        session = getattr(self.spec, "session", None)
+        session = self.session
+        formats = seen_error_formats(session) if session is not None else None
         return {
             "findings": [[f.nodeid, f.failure.to_dict()] for f in self.findings],
-            "error_samples": [dataclasses.asdict(s) for s in session.error_shapes.values()]
-            if session
-            else [],
-            "error_pairs": [sorted(pair) for pair in session.reported_shape_pairs] if session else [],
+            "error_samples": [dataclasses.asdict(s) for s in formats.first_of.values()] if formats else [],
+            "error_pairs": [sorted(pair) for pair in formats.reported] if formats else [],
             "library_hint": self.library_hint,
             "checked": self.exchanges_checked,
             "unchecked": self.exchanges_unchecked,
@@ -133,8 +136,12 @@ class ContractRun:
 
         deviations = Deviations.load(settings.deviations_path) if settings.deviations_path else None
         target = next((part["target"] for part in parts if part["target"]), None)
+        skipped_lines: list[str] = []
         run = cls(
-            None, deviations, dataclasses.replace(settings.check_options, target=target), skipped_lines=[]
+            None,
+            deviations,
+            dataclasses.replace(settings.check_options, target=target),
+            skipped_lines=skipped_lines,
         )
         seen_document: set[tuple[str, str]] = set()
         for part in parts:
@@ -149,7 +156,7 @@ class ContractRun:
             run._tests_begun.update(part["tests"])
             if deviations is not None:
                 deviations.mark_used(part["used_deviations"])
-            run.skipped_lines += [line for line in part["skipped"] if line not in run.skipped_lines]
+            skipped_lines += [line for line in part["skipped"] if line not in skipped_lines]
             run.merged_reference_routes = run.merged_reference_routes or Counter()
             for route, covered, n in part.get("reference_routes", []):
                 run.merged_reference_routes[(route, covered)] += n
@@ -166,9 +173,9 @@ class ContractRun:
         reported = {frozenset(pair) for part in parts for pair in part.get("error_pairs", [])}
         failures = mixed_across_parts(samples, reported)
         self.library_hint = next((part["library_hint"] for part in parts if part.get("library_hint")), None)
-        self._add_hint(failures)
+        failures = self._add_hint(failures)
         if self.deviations is not None:
-            self.deviations.apply(failures, self.options.target)
+            failures = self.deviations.apply(failures, self.options.target)
         self.across_workers = [
             Finding(None, failure, where="tests on different pytest-xdist workers") for failure in failures
         ]
@@ -178,7 +185,7 @@ class ContractRun:
         """(route, the reference's operation or "") → exchanges, for the compatibility report."""
         if self.merged_reference_routes is not None:
             return self.merged_reference_routes
-        return self.spec.session.reference_routes if hasattr(self.spec, "session") else Counter()
+        return self.session.reference_routes if self.session is not None else Counter()
 
     def unused_deviations(self) -> list[Any]:
         """Declared deviations for this target that nothing in the run matched (stale entries?)."""
@@ -194,15 +201,15 @@ class ContractRun:
             and (not d.seen_by or any(nodeid.startswith(d.seen_by) for nodeid in ran))
         ]
 
-    def _add_hint(self, failures: list[CheckFailure]) -> None:
-        if self.library_hint:
-            for failure in failures:
-                if (
-                    failure.reproduce
-                    and "curl " in failure.reproduce
-                    and self.library_hint not in failure.reproduce
-                ):
-                    failure.reproduce = f"{failure.reproduce}\n{self.library_hint}"
+    def _add_hint(self, failures: list[CheckFailure]) -> list[CheckFailure]:
+        """The failures, each whose curl line needs it with the library-mode hint (a new failure)."""
+        hint = self.library_hint
+        return [
+            dataclasses.replace(failure, reproduce=f"{failure.reproduce}\n{hint}")
+            if hint and failure.reproduce and "curl " in failure.reproduce and hint not in failure.reproduce
+            else failure
+            for failure in failures
+        ]
 
     def verify_deletion(
         self,
@@ -224,9 +231,10 @@ class ContractRun:
             item_id=item_id,
             delete_response=delete_response,
             options=self.options,
+            session=self.session,
             deviations=self.deviations,
         )
-        self._add_hint(failures)
+        failures = self._add_hint(failures)
         self.findings += [Finding(nodeid, failure) for failure in failures]
         return failures
 

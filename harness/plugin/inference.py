@@ -95,9 +95,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = state_of(config)
     endpoint = state.endpoint
-    replaying = endpoint is not None and endpoint.mode is InferenceMode.REPLAY
+    if endpoint is not None and endpoint.mode is not InferenceMode.REPLAY:
+        endpoint = None  # only a replay run can tell which entries are unused
     if workers.is_worker(config):
-        if replaying:
+        if endpoint is not None:
             workers.send(
                 config,
                 "usage",
@@ -124,7 +125,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 used={key for part in parts for key in part["used"]},
             )
         return
-    if replaying and full_run_problem(session, state, exitstatus, endpoint.cassette_dir) is None:
+    if endpoint is not None and full_run_problem(session, state, exitstatus, endpoint.cassette_dir) is None:
         endpoint.write_usage()
 
 

@@ -200,7 +200,7 @@ def resolve(config: pytest.Config, option: Option) -> str | None:
 def resolve_float(config: pytest.Config, option: Option) -> float:
     raw = resolve(config, option)
     try:
-        value = float(raw)  # type: ignore[arg-type]
+        value = float(raw)  # type: ignore[arg-type]  # a bad value (None too) is caught below
         if value <= 0:
             raise ValueError
         return value
@@ -216,7 +216,7 @@ def resolve_float(config: pytest.Config, option: Option) -> float:
 def resolve_int(config: pytest.Config, option: Option) -> int:
     raw = resolve(config, option)
     try:
-        return int(raw)  # type: ignore[arg-type]
+        return int(raw)  # type: ignore[arg-type]  # a bad value (None too) is caught below
     except (TypeError, ValueError):
         raise UsageError(
             f"{option.flag} must be a whole number",

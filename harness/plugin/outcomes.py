@@ -38,7 +38,7 @@ class Outcomes:
     def __init__(self, mode: str) -> None:
         self.mode = mode
         self.counts: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        self.seconds: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
 
     @pytest.hookimpl(trylast=True)  # after pytest's subtests support fails a parent with failed subtests
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

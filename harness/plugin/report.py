@@ -183,9 +183,10 @@ def compat_results(state: PluginState) -> dict[str, Any] | None:
     from harness.contract.compat import compat_data
     from harness.contract.reference import load_reference
 
-    return compat_data(
-        load_reference(reference).label, run.reference_routes(), [f.failure for f in run.findings]
-    )
+    oracle = load_reference(reference)
+    if oracle is None:
+        return None
+    return compat_data(oracle.label, run.reference_routes(), [f.failure for f in run.findings])
 
 
 def compat_section(state: PluginState) -> list[str]:

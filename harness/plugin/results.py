@@ -43,9 +43,10 @@ def build(config: pytest.Config, state: PluginState, exitstatus: int) -> dict[st
     run = state.run
     outcomes = state.outcomes.counts
     parts = [part["results"] for part in workers.received(config, "report") if part.get("results")]
-    seconds = Counter(state.outcomes.seconds)
+    seconds: defaultdict[str, float] = defaultdict(float, state.outcomes.seconds)
     for part in parts:
-        seconds.update(part["seconds"])
+        for suite, value in part["seconds"].items():
+            seconds[suite] += value
     settings = state.settings
     started_clock, started = state.started_clock, state.started
     mode = settings.selection.mode
@@ -179,7 +180,7 @@ def _coverage(state: PluginState) -> list[dict[str, Any]]:
     run: ContractRun | None = state.contract
     property_run = state.property_run
     sessions = [
-        getattr(getattr(run, "spec", None), "session", None),
+        run.session if run is not None else None,
         property_run.session if property_run is not None else None,
     ]
     for session in {id(s): s for s in sessions if s is not None}.values():
@@ -231,8 +232,8 @@ def _replay(state: PluginState) -> dict[str, Any] | None:
     }  # builtins only: execnet carries it
 
 
-def _merged_replay(parts: list[dict[str, Any] | None]) -> dict[str, Any] | None:
-    parts = [p for p in parts if p is not None]
+def _merged_replay(given: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    parts = [p for p in given if p is not None]
     if not parts:
         return None
     used: dict[str, list[str]] = defaultdict(list)

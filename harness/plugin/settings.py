@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal, cast
 
 import pytest
 
@@ -20,6 +21,9 @@ from . import options as o
 SPEEDS = ("instant", "recorded")
 
 
+Speed = Literal["instant", "recorded"]
+
+
 @dataclass(frozen=True)
 class Settings:
     selection: StackSelection
@@ -29,7 +33,7 @@ class Settings:
     spec_path: Path | None
     inference_mode: InferenceMode
     cassette_dir: Path
-    replay_speed: str
+    replay_speed: Speed
     deviations_path: Path | None
     check_options: CheckOptions  # target is filled in once the app's version is known
     report_dir: Path = Path("reports")
@@ -183,7 +187,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
         cassette_dir=cassette_dir,
         cassette_dir_required=cassette_dir_required,
         match_rules=_match_rules(config),
-        replay_speed=speed,
+        replay_speed=cast(Speed, speed),  # one of SPEEDS, checked above
         deviations_path=_deviations(config),
         check_options=dataclasses.replace(_check_options(config), reference=reference),
         report_dir=o.resolve_rooted(config, o.BY_FLAG["--harness-report-dir"]),
@@ -196,7 +200,7 @@ def configured_settings(config: pytest.Config) -> Settings:
     settings = resolve_settings(config)
     for implementation in reversed(config.pluginmanager.hook.pytest_harness_configure.get_hookimpls()):
         arguments = {"config": config, "settings": settings}
-        changed = implementation.function(**{name: arguments[name] for name in implementation.argnames})
+        changed: Any = implementation.function(**{name: arguments[name] for name in implementation.argnames})
         if changed is not None:
             settings = changed
     return settings
@@ -234,8 +238,8 @@ def _check_options(config: pytest.Config) -> CheckOptions:
             missing_event_field=o.resolve(config, o.BY_FLAG["--missing-event-field"]) or "warning",
         )
     except UsageError as error:
-        field = next((name for name in flags if name in error.message), None)
-        if field is None:
+        field = error.option
+        if field is None or field not in flags:
             raise
         option = o.BY_FLAG[flags[field]]
         raise UsageError(

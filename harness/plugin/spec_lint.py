@@ -85,7 +85,10 @@ def pytest_collection_modifyitems(
             added.append(item)
         items.extend(added)
         # the terminal counts "collected N items" from collect reports; these items bypass the file walk
-        config.hook.pytest_collectreport(report=pytest.CollectReport(parent.nodeid, "passed", None, added))
+        collected: list[pytest.Item | pytest.Collector] = list(added)
+        config.hook.pytest_collectreport(
+            report=pytest.CollectReport(parent.nodeid, "passed", None, collected)
+        )
 
 
 class SpecLintFile(pytest.File):
@@ -100,7 +103,7 @@ class SpecLintItem(pytest.Item):
     def runtest(self) -> None:
         from harness.core.failure import CheckFailure, Evidence
 
-        parent: SpecLintFile = self.parent  # type: ignore[assignment]
+        parent: SpecLintFile = self.parent  # type: ignore[assignment]  # a rule's item is made under its file
         report = self._report(parent)
         mine = [f for f in report.findings if f.rule == self.name]
         worst_allowed = FAIL_ON.index(self.config.getoption("spec_lint_fail_on"))

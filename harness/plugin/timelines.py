@@ -169,7 +169,9 @@ def timeline(
         timed += [(event, seconds) for event in parser.feed(body[start : start + length])]
         start += length
     timed += [(event, timed[-1][1] if timed else None) for event in parser.close()]
-    events, deltas, final = [], [], None
+    events: list[dict[str, Any]] = []
+    deltas: list[Any] = []
+    final = None
     for event, seconds in timed:
         value = _json(event.data)
         kind = value.get("type") if isinstance(value, dict) else None
@@ -262,8 +264,8 @@ def _output_text(response: dict[str, Any]) -> str | None:
         for part in item.get("content") or []
         if isinstance(part, dict) and part.get("type") == "output_text"
     ]
-    texts = [t for t in texts if isinstance(t, str)]
-    return "".join(texts) if texts else None
+    found = [t for t in texts if isinstance(t, str)]
+    return "".join(found) if found else None
 
 
 def _json(data: str) -> Any:

@@ -15,6 +15,8 @@ import json
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +35,19 @@ Speed = Literal["instant", "recorded"]
 SPEEDS = ("instant", "recorded")
 MODEL_PATHS = ("/v1/models", "/models")
 MISS_STATUS = 404  # a 4xx: OpenAI-compatible clients do not retry it (they retry 5xx, 408, 409, 429)
+
+
+@dataclass(frozen=True)
+class _Miss:
+    """A problem the endpoint had with one test's request: the error, left as it was made, and whose it is."""
+
+    error: ReplayError
+    nodeid: str | None
+    key: str  # the request's key (prefixed "error:" for an upstream failure): one report per test and key
+
+    @property
+    def identity(self) -> tuple[str | None, str]:
+        return (self.nodeid, self.key)
 
 
 class ReplayEndpoint:
@@ -68,7 +83,7 @@ class ReplayEndpoint:
         self.library = self._load_library(bool(ogx_recordings) or not require_cassette_dir)
         self.ogx_corpus = self._index_ogx_recordings(ogx_recordings)
         self.source: AnswerSource = source or self._source_for_mode()
-        self._models_source = (
+        self._models_source: AnswerSource | None = (
             UpstreamSource(self.upstream) if self.upstream and self.mode.needs_upstream else None
         )
         if self.mode is InferenceMode.SYNTHETIC:
@@ -76,7 +91,7 @@ class ReplayEndpoint:
         self._server = LoopbackServer(self._app, host)
         self._current_test: str | None = None
         self._lock = threading.Lock()
-        self._misses: list[ReplayError] = []
+        self._misses: list[_Miss] = []
         self._miss_keys: set[tuple[str | None, str]] = set()
         self._used: dict[str, Entry] = {}
         self._used_by_test: dict[str | None, list[str]] = defaultdict(list)
@@ -112,10 +127,11 @@ class ReplayEndpoint:
     def _source_for_mode(self) -> AnswerSource:
         if self.mode is InferenceMode.REPLAY:
             return CassetteSource(self.library)
-        if self.mode is InferenceMode.LIVE:
-            return UpstreamSource(self.upstream)
         if self.mode is InferenceMode.SYNTHETIC:
             return SyntheticSource()
+        assert self.upstream is not None  # require_upstream made sure, for the modes that forward
+        if self.mode is InferenceMode.LIVE:
+            return UpstreamSource(self.upstream)
         return RecordingSource(
             self.library, self.upstream, only_missing=self.mode is InferenceMode.RECORD_IF_MISSING
         )
@@ -162,10 +178,10 @@ class ReplayEndpoint:
         """Problems since the last call (all tests, or only ``nodeid``'s): ``RecordingMissing`` for a
         request with no recording, ``ReplayError`` for an upstream that failed while recording."""
         with self._lock:
-            taken = [m for m in self._misses if nodeid is None or getattr(m, "nodeid", None) == nodeid]
+            taken = [m for m in self._misses if nodeid is None or m.nodeid == nodeid]
             self._misses = [m for m in self._misses if m not in taken]
-            self._miss_keys.difference_update(m.miss_key for m in taken)  # a re-run reports it again
-        return taken
+            self._miss_keys.difference_update(m.identity for m in taken)  # a re-run reports it again
+        return [m.error for m in taken]
 
     @property
     def used_entries(self) -> frozenset[str]:
@@ -234,7 +250,6 @@ class ReplayEndpoint:
             await _send_error(send, MISS_STATUS, miss, "recording_missing")
             return
         except ReplayError as error:
-            error.nodeid = call.nodeid
             self._remember(error, call.nodeid, f"error:{canonical.key}")
             await _send_error(send, 502, error, "upstream_unavailable")
             return
@@ -310,12 +325,12 @@ class ReplayEndpoint:
                 return
 
     def _remember(self, error: ReplayError, nodeid: str | None, key: str) -> None:
-        error.miss_key = (nodeid, key)
+        miss = _Miss(error, nodeid, key)
         with self._lock:
-            if error.miss_key in self._miss_keys:
+            if miss.identity in self._miss_keys:
                 return
-            self._miss_keys.add(error.miss_key)
-            self._misses.append(error)
+            self._miss_keys.add(miss.identity)
+            self._misses.append(miss)
             request, nearest = getattr(error, "request", None), getattr(error, "nearest", None)
             self._missed.append(
                 {
@@ -340,7 +355,7 @@ async def _send_error(send: Any, status: int, error: ReplayError, code: str) -> 
     await _send_json(send, status, body, extra=[(b"x-should-retry", b"false")])
 
 
-async def _send_json(send: Any, status: int, body: Any, extra: list[tuple[bytes, bytes]] = ()) -> None:
+async def _send_json(send: Any, status: int, body: Any, extra: Sequence[tuple[bytes, bytes]] = ()) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = [
         (b"content-type", b"application/json"),

@@ -61,8 +61,9 @@ class OutboundGuard:
             ip = ipaddress.ip_address(host.split("%", 1)[0])
         except ValueError:
             return self._name_allowed(host)
-        if getattr(ip, "ipv4_mapped", None):
-            ip = ip.ipv4_mapped
+        mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+        if mapped is not None:
+            ip = mapped
         return (self._allow_loopback and ip.is_loopback) or str(ip) in self._allowed_ips
 
     def _block(self, host: str, port: Any, what: str) -> OutboundBlocked:
@@ -137,7 +138,7 @@ def outbound_guard(allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS) -> Iter
                 "outbound_guard is already active", fix="use one guard per process (nesting is not supported)"
             )
         _active = guard
-    originals = {
+    originals: dict[str, Any] = {
         "connect": socket.socket.connect,
         "connect_ex": socket.socket.connect_ex,
         "getaddrinfo": socket.getaddrinfo,
@@ -153,11 +154,12 @@ def outbound_guard(allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS) -> Iter
 
     def connect(sock: socket.socket, address: Any) -> None:
         check_address(sock, address)
-        return originals["connect"](sock, address)
+        originals["connect"](sock, address)
 
     def connect_ex(sock: socket.socket, address: Any) -> int:
         check_address(sock, address)
-        return originals["connect_ex"](sock, address)
+        result: int = originals["connect_ex"](sock, address)
+        return result
 
     def check_name(host: Any, port: Any = None) -> None:
         if host in (None, b"", ""):
@@ -180,22 +182,24 @@ def outbound_guard(allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS) -> Iter
 
     def gethostbyname(host: str) -> str:
         check_name(host)
-        return originals["gethostbyname"](host)
+        address: str = originals["gethostbyname"](host)
+        return address
 
     def gethostbyname_ex(host: str) -> Any:
         check_name(host)
         return originals["gethostbyname_ex"](host)
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    # the guard patches the socket module in place: the stubs' signatures are wider than what it wraps
+    socket.socket.connect = connect  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign, assignment]
     socket.getaddrinfo = getaddrinfo
     socket.gethostbyname = gethostbyname
     socket.gethostbyname_ex = gethostbyname_ex
     try:
         yield guard
     finally:
-        socket.socket.connect = originals["connect"]  # type: ignore[method-assign]
-        socket.socket.connect_ex = originals["connect_ex"]  # type: ignore[method-assign]
+        socket.socket.connect = originals["connect"]  # type: ignore[method-assign]  # restoring the patch
+        socket.socket.connect_ex = originals["connect_ex"]  # type: ignore[method-assign]  # restoring the patch
         socket.getaddrinfo = originals["getaddrinfo"]
         socket.gethostbyname = originals["gethostbyname"]
         socket.gethostbyname_ex = originals["gethostbyname_ex"]

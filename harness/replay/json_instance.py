@@ -65,7 +65,9 @@ class SchemaInstance:
         return node if isinstance(node, dict) else {}
 
     def _object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
-        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        properties: dict[str, Any] = (
+            schema["properties"] if isinstance(schema.get("properties"), dict) else {}
+        )
         required = set(schema.get("required") or [])
         return {
             name: self._value(sub, depth + 1)

@@ -169,7 +169,7 @@ class CassetteLibrary:
         same_model = [e for e in candidates if e.canonical.model == request.model]
         pool = same_model or candidates
 
-        def matcher(entry: Entry) -> difflib.SequenceMatcher:
+        def matcher(entry: Entry) -> difflib.SequenceMatcher[str]:
             # compared line by line (pretty JSON): what the diff shows, and fast even for large bodies
             return difflib.SequenceMatcher(None, request.lines, entry.canonical.lines)
 

@@ -16,10 +16,6 @@ def lock_path(path: Path) -> Path:
     return path.parent / f".{path.name}.lock"
 
 
-def is_lock_file(path: Path) -> bool:
-    return path.name.startswith(".") and path.name.endswith(".lock")
-
-
 @contextmanager
 def file_lock(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)

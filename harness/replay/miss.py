@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import shlex
+from pathlib import Path
 from typing import Any
 
 from harness.core.errors import RecordingMissing
@@ -25,7 +26,7 @@ def record_command(nodeid: str | None) -> str:
 
 
 def recording_missing(
-    request: CanonicalRequest, nearest: Entry | None, *, nodeid: str | None, cassette_dir
+    request: CanonicalRequest, nearest: Entry | None, *, nodeid: str | None, cassette_dir: Path
 ) -> RecordingMissing:
     model = f" (model {request.model})" if request.model else ""
     lines = [f"no recording matches {request.method} {request.path}{model} in {display_path(cassette_dir)}"]
@@ -44,18 +45,17 @@ def recording_missing(
             f"  nearest recording: {nearest.ref} (key {nearest.key[:16]}); diff recorded → this request:"
         )
         lines.extend("    " + line for line in diff(nearest.canonical, request, nearest.ref))
-    error = RecordingMissing(
+    return RecordingMissing(
         "\n".join(lines),
+        request=request,
+        nearest=nearest,
+        nodeid=nodeid,
         fix=(
             f"if the change is intended, record the answer: {record_command(nodeid)} "
             f"(with {BASE_URL_VAR} and {API_KEY_VAR} set; or {ENV_VAR}=record-if-missing); "
             "otherwise make the test send the recorded request again"
         ),
     )
-    error.request = request
-    error.nearest = nearest
-    error.nodeid = nodeid
-    return error
 
 
 def diff(recorded: CanonicalRequest, current: CanonicalRequest, label: str) -> list[str]:

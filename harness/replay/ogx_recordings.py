@@ -99,7 +99,7 @@ def read_corpus(roots: list[Path], rules: MatchRules, *, redact: bool = True) ->
     for root in roots:
         for path in find_recording_files(root):
             item = read_recording(path, rules, base=root, redact=redact)
-            (corpus.recordings if isinstance(item, Recording) else corpus.unreplayable).append(item)  # type: ignore[arg-type]
+            (corpus.recordings if isinstance(item, Recording) else corpus.unreplayable).append(item)  # type: ignore[arg-type]  # the list matches the item's type
     return corpus
 
 
@@ -190,7 +190,8 @@ def _answer(response: dict[str, Any], *, streaming: bool, is_models: bool) -> tu
     body = response.get("body")
     if body is None:
         raise _NotReplayable("no response body recorded")
-    status = response.get("status") if isinstance(response.get("status"), int) else 200
+    recorded = response.get("status")
+    status = recorded if isinstance(recorded, int) else 200
     if isinstance(body, list):
         payloads = [_unwrap(item) for item in body]
         if is_models:
@@ -231,7 +232,7 @@ def _assistant_turns(recording: Recording) -> set[str]:
     turns = set()
     for message in (body.get("messages") or []) if isinstance(body, dict) else []:
         if isinstance(message, dict) and message.get("role") == "assistant":
-            content = message.get("content") if isinstance(message.get("content"), str) else ""
+            content: str = message["content"] if isinstance(message.get("content"), str) else ""
             arguments = "".join(
                 (c.get("function") or {}).get("arguments") or "" for c in message.get("tool_calls") or []
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -215,7 +216,7 @@ class MatchRules:
         return body
 
 
-def _parse_path(text: Any, bad) -> tuple[tuple[str, bool], ...]:
+def _parse_path(text: Any, bad: Callable[..., Exception]) -> tuple[tuple[str, bool], ...]:
     if not isinstance(text, str) or not re.fullmatch(
         r"[A-Za-z_][\w-]*(\[\])?(\.[A-Za-z_][\w-]*(\[\])?)*", text
     ):
@@ -227,7 +228,7 @@ def _parse_path(text: Any, bad) -> tuple[tuple[str, bool], ...]:
     return tuple((seg.removesuffix("[]"), seg.endswith("[]")) for seg in text.split("."))
 
 
-def _slots(node: Any, path: tuple[tuple[str, bool], ...]):
+def _slots(node: Any, path: tuple[tuple[str, bool], ...]) -> Iterator[tuple[dict[str, Any], str]]:
     """(container, field) pairs that ``path`` reaches in ``node``, in document order."""
     (name, is_list), rest = path[0], path[1:]
     if not isinstance(node, dict) or name not in node:

@@ -140,7 +140,8 @@ def _chat(body: dict[str, Any], rng: Seeded) -> Answer:
         return _error(400, "'messages' must be a non-empty array", param="messages")
     model = str(body.get("model") or "synthetic")
     limit = _limit(body)
-    n = body.get("n") if isinstance(body.get("n"), int) and body["n"] > 0 else 1
+    asked = body.get("n")
+    n = asked if isinstance(asked, int) and asked > 0 else 1
     if n > MAX_CHOICES:
         return _error(
             400,
@@ -207,7 +208,7 @@ def _choice(
 def _content(body: dict[str, Any], rng: Seeded, limit: int | None) -> tuple[str, str]:
     fmt = body.get("response_format")
     if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
-        spec = fmt.get("json_schema") if isinstance(fmt.get("json_schema"), dict) else {}
+        spec: dict[str, Any] = fmt["json_schema"] if isinstance(fmt.get("json_schema"), dict) else {}
         return json.dumps(SchemaInstance(rng).of(spec.get("schema") or {"type": "object"})), "stop"
     if isinstance(fmt, dict) and fmt.get("type") == "json_object":
         text, finish = rng.words(None)
@@ -233,13 +234,14 @@ def _tool_to_call(body: dict[str, Any], messages: list[Any], rng: Seeded) -> dic
             if isinstance(choice.get("function"), dict)
             else choice.get("name")
         )
-        named = [f for f in functions if f["name"] == wanted]
+        named: list[dict[str, Any]] = [f for f in functions if f["name"] == wanted]
         if named:
             return named[0]
     last = messages[-1] if isinstance(messages[-1], dict) else {}
     if choice != "required" and last.get("role") == "tool":
         return None  # the tool's result came back: answer it in words
-    return rng.choice(functions)
+    chosen: dict[str, Any] = rng.choice(functions)
+    return chosen
 
 
 def _usage(messages: list[Any], choices: list[dict[str, Any]]) -> dict[str, int]:

@@ -239,7 +239,10 @@ def _timelines(jobs: list[Job]) -> list[dict[str, Any]]:
     shown = []
     for job in jobs:
         for item in job.results["timelines"]["items"]:
-            events, texts = [], defaultdict(str)  # each kind of delta adds up on its own (text, arguments)
+            events: list[Any] = []
+            texts: defaultdict[str, str] = defaultdict(
+                str
+            )  # each kind of delta adds up on its own (text, arguments)
             for event in item["events"]:
                 if event.get("delta"):
                     texts[event["type"]] += event["delta"]

@@ -33,7 +33,9 @@ class LintContext:
             parts = _pointer.split(pointer)
             if len(parts) >= 2 and parts[-2] in UNION_KEYS and is_pure_union(node):
                 continue
-            found.append(union_at(node, pointer, self.resolver))
+            union = union_at(node, pointer, self.resolver)
+            if union is not None:  # is_union(node) said so
+                found.append(union)
         return found
 
     def bump(self, key: str, by: int = 1) -> None:

@@ -105,6 +105,7 @@ class SchemaDiff:
         nullable = self._null_in(node, is_30)
         if is_union(node):
             union = union_at(node, pointer, resolver)
+            assert union is not None  # is_union(node)
             core = [v for v in union.non_null() if v.node is not None]
             nullable = nullable or any(v.is_null for v in union.variants)
             listed = _listed_values(core, resolver)
@@ -285,6 +286,7 @@ class SchemaDiff:
             return []
         where = self.label(n_ptr)
         if ov is None:
+            assert nv is not None  # both None are equal, returned above
             return [
                 Change(
                     f"{d}-enum-added",

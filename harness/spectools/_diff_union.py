@@ -259,6 +259,7 @@ def _discriminators(sd, ou: Union, nu: Union, matched, n_ptr: str, o_ptr: str, d
     if od is None and nd is None:
         return []
     if od is None:
+        assert nd is not None  # both None returned above
         return [
             Change(
                 f"{d}-discriminator-added",
@@ -334,7 +335,7 @@ def _closest(
     sd, node: Any, pointer: str, variants: list[Variant], union: Union, tag: Any, d: str, *, old_side: bool
 ):
     """The variant that differs least from ``node`` (the single schema on the other side)."""
-    scored = []
+    scored: list[Any] = []
     for v in variants:
         changes = (
             sd.compare(node, pointer, v.node, v.target, d)

@@ -91,7 +91,7 @@ class _Builder:
         raise NoExample(f"no value of type {types}")
 
     def _object(self, schema: dict, depth: int) -> dict:
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        props: dict[str, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
         out: dict[str, Any] = {}
         for name in schema.get("required") or []:
             sub = props.get(name, schema.get("additionalProperties", True))

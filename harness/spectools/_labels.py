@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from . import _pointer
@@ -19,10 +20,8 @@ def label(pointer: str, doc: Any = None) -> str:
     if len(parts) >= 3 and parts[0] == "components":
         head, rest = f"`{parts[2]}`", parts[3:]
     elif len(parts) >= 3 and parts[0] == "paths":
-        head, rest = f"{parts[2].upper()} {parts[1]}", parts[3:]
-        rest = _operation_part(rest, _parameter_names(doc, parts[1], parts[2]))
-        head = " ".join([head, *rest[0]]) if rest[0] else head
-        rest = rest[1]
+        words, rest = _operation_part(parts[3:], _parameter_names(doc, parts[1], parts[2]))
+        head = " ".join([f"{parts[2].upper()} {parts[1]}", *words])
     else:
         return pointer or "the document"
     return head + _schema_path(rest)
@@ -45,7 +44,7 @@ def _parameter_names(doc: Any, path: str, method: str) -> list[Any]:
     return names
 
 
-def _operation_part(rest: list[str], parameter_names: list[Any] = ()) -> tuple[list[str], list[str]]:
+def _operation_part(rest: list[str], parameter_names: Sequence[Any] = ()) -> tuple[list[str], list[str]]:
     words: list[str] = []
     i = 0
     if rest[:1] == ["requestBody"]:

@@ -25,7 +25,9 @@ class OverlapFinder:
     def __init__(self, spec: Spec) -> None:
         self.doc = json_schema_document(spec)
         try:
-            self.registry = jsonschema_rs.Registry([(BASE, self.doc)], draft=jsonschema_rs.Draft202012)
+            self.registry: jsonschema_rs.Registry | None = jsonschema_rs.Registry(
+                [(BASE, self.doc)], draft=jsonschema_rs.Draft202012
+            )
         except Exception:
             self.registry = None
         self._canonical: dict[str, Any] = {}

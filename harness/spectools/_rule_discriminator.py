@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from . import _pointer
 from ._model import Finding
@@ -14,7 +15,6 @@ from ._unions import (
     Variant,
     allowed_values,
     is_object_schema,
-    is_union,
     mapping_target,
     object_view,
     union_at,
@@ -53,7 +53,7 @@ def _check_one(ctx, pointer: str, node: dict, disc) -> Iterator[Finding]:
         )
         return
     prop = disc["propertyName"]
-    mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+    mapping: dict[str, Any] = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
     variants = _variants(ctx, pointer, node, mapping)
     targets = {v.target for v in variants}
 
@@ -119,7 +119,7 @@ def _check_one(ctx, pointer: str, node: dict, disc) -> Iterator[Finding]:
                 evidence=(where,),
             )
         for key in keys:
-            if values is not None and key not in values:
+            if allowed is not None and values is not None and key not in values:
                 yield finding(
                     "discriminator-mapping-mismatch",
                     _pointer.join(at, "mapping", key),
@@ -165,8 +165,9 @@ def _check_one(ctx, pointer: str, node: dict, disc) -> Iterator[Finding]:
 
 
 def _variants(ctx, pointer: str, node: dict, mapping: dict) -> list[Variant]:
-    if is_union(node):
-        return union_at(node, pointer, ctx.resolver).non_null()
+    union = union_at(node, pointer, ctx.resolver)
+    if union is not None:
+        return union.non_null()
     # OpenAPI 3.0 inheritance: the discriminator sits on the parent; variants are the mapped schemas and
     # the schemas that extend the parent through allOf
     found: dict[str, Variant] = {}

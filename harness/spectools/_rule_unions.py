@@ -120,7 +120,7 @@ def _tag_candidate(ctx, variants: list[Variant]) -> tuple[str, dict[str, object]
         fixed.append(values)
     common = set(fixed[0]).intersection(*fixed[1:]) if fixed else set()
     for prop in sorted(common, key=lambda p: (p != "type", p)):
-        values = [json.dumps(f[prop], sort_keys=True) for f in fixed]
-        if len(set(values)) == len(values):
+        dumped = [json.dumps(f[prop], sort_keys=True) for f in fixed]
+        if len(set(dumped)) == len(dumped):
             return prop, {v.name: f[prop] for v, f in zip(variants, fixed, strict=False)}
     return None

@@ -142,7 +142,6 @@ class InProcessApp:
             "client": ("127.0.0.1", 50000),
             "server": (host, port or (443 if scheme == "https" else 80)),
         }
-        call_box: dict[str, _Call] = {}
 
         async def run() -> None:
             disconnect = asyncio.Event()
@@ -169,7 +168,6 @@ class InProcessApp:
                         asyncio.get_running_loop(),
                         self._read_timeout,
                     )
-                    call_box["call"] = call
                     started.put(call)
                 elif message["type"] == "http.response.body":
                     if disconnect.is_set():
@@ -200,7 +198,7 @@ class InProcessApp:
 def sync_transport(app: InProcessApp, http: ModuleType) -> Any:
     """A ``http.BaseTransport`` (``http`` is the httpx or httpx2 module) that sends requests to ``app``."""
 
-    class _Stream(http.SyncByteStream):
+    class _Stream(http.SyncByteStream):  # type: ignore[name-defined]  # http is httpx or httpx2, passed in
         def __init__(self, call: _Call) -> None:
             self._call = call
 
@@ -213,7 +211,7 @@ def sync_transport(app: InProcessApp, http: ModuleType) -> Any:
         def close(self) -> None:
             self._call.close()
 
-    class InProcessTransport(http.BaseTransport):
+    class InProcessTransport(http.BaseTransport):  # type: ignore[name-defined]  # http is httpx or httpx2, passed in
         def handle_request(self, request: Any) -> Any:
             body = request.read()
             url = request.url

@@ -1,6 +1,6 @@
 """What every target (library, server, url, docker) shares: the environment it gives the app, and the
 running stack it yields. Targets are the only code that knows how the app runs; everything above
-talks HTTP to ``RunningStack.base_url`` (or through ``RunningStack.transport()`` in library mode)."""
+talks HTTP to ``RunningStack.base_url`` (in library mode through a transport to ``RunningStack.asgi_app``)."""
 
 from __future__ import annotations
 
@@ -32,14 +32,13 @@ class AppEnvironment:
 
 @dataclass
 class RunningStack:
-    """A stack that answers HTTP. ``transport`` is set in library mode (an in-process httpx transport)."""
+    """A stack that answers HTTP. ``asgi_app`` is set in library mode (the app, run in-process)."""
 
     base_url: str
     mode: str  # "library" | "server" | "url" | "docker"
     profile: str  # "ogx" | "llama-stack" | "unknown" (url mode cannot tell)
     config: Path | None = None
     log_tail: Callable[[int], str] = lambda n: ""
-    transport: Any = None  # httpx.AsyncBaseTransport / BaseTransport for library mode
     asgi_app: Any = None  # the ASGI app in library mode (for httpx2 / other clients)
     describe: str = ""  # one line for reports: "OGX 1.5.0, library mode, suites/stacks/replay.yaml"
     # requests sent again because the app closed a kept-alive connection under them (clients.py)

@@ -27,7 +27,7 @@ def _exchange(request: Any, status: int, headers: Any, body: bytes) -> Exchange:
 
 
 def observing_transport(inner: Any, http: ModuleType, on_exchange: OnExchange) -> Any:
-    class _Tee(http.SyncByteStream):
+    class _Tee(http.SyncByteStream):  # type: ignore[name-defined]  # http is httpx or httpx2, passed in
         def __init__(self, stream: Any, request: Any, status: int, headers: Any) -> None:
             self._stream, self._request, self._status, self._headers = stream, request, status, headers
             self._parts: list[bytes] = []
@@ -50,7 +50,7 @@ def observing_transport(inner: Any, http: ModuleType, on_exchange: OnExchange) -
                 self._reported = True
                 on_exchange(_exchange(self._request, self._status, self._headers, b"".join(self._parts)))
 
-    class ObservingTransport(http.BaseTransport):
+    class ObservingTransport(http.BaseTransport):  # type: ignore[name-defined]  # http is httpx or httpx2, passed in
         def handle_request(self, request: Any) -> Any:
             request.read()  # a streamed body (a multipart upload) is kept for the exchange, then sent as is
             response = inner.handle_request(request)
@@ -81,7 +81,7 @@ def resending_transport(make_inner: Callable[[], Any], http: ModuleType, dropped
     request cut off anyway is sent once more (RFC 9110 9.2.2; urllib3 and the openai SDK do the same).
     Each resend is recorded in ``dropped`` for the run's report: counted, not hidden."""
 
-    class ResendingTransport(http.BaseTransport):
+    class ResendingTransport(http.BaseTransport):  # type: ignore[name-defined]  # http is httpx or httpx2, passed in
         def __init__(self) -> None:
             self._inner = make_inner()
             self._fresh_next = False

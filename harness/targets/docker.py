@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from harness.core.errors import TargetError, UsageError
 from harness.targets.base import AppEnvironment, RunningStack
@@ -166,7 +166,7 @@ def reap_stale_containers(client: docker.DockerClient | None = None) -> list[str
     return removed
 
 
-def _remove_stale(container, docker, *, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+def _remove_stale(container: Any, docker: Any, *, timeout: float = 30.0) -> None:
     """Remove a stale container; another session reaping it at the same moment is not an error.
 
     docker answers 404 when the other session finished first and 409 ("removal … already in progress")

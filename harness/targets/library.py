@@ -7,11 +7,9 @@ import os
 import re
 from pathlib import Path
 
-import httpx
-
 from harness.core.errors import TargetError
 
-from .asgi_bridge import InProcessApp, sync_transport
+from .asgi_bridge import InProcessApp
 from .base import AppEnvironment, RunningStack
 from .log_tail import LogTail
 from .profiles import StackProfile
@@ -75,7 +73,6 @@ class LibraryTarget:
             profile=self.profile.name,
             config=self.config,
             log_tail=self._log.tail,
-            transport=sync_transport(self._app, httpx),
             asgi_app=self._app,
             describe=f"{self.profile.name} {version}, library mode, {self.config}",
         )

@@ -21,8 +21,7 @@ FINDINGS = [
         "reference_error_schema",
         "differs from OpenAI's API: …",
         operation="GET /v1/conversations/{conversation_id}",
-        expected_reason="declared",
-    ),
+    ).expected("declared"),
     CheckFailure(
         "reference_error_schema",
         "differs from OpenAI's API: …",

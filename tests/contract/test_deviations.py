@@ -9,7 +9,7 @@ import pytest
 from harness.contract import Deviations
 from harness.core.bundled import DEVIATIONS
 from harness.core.errors import UsageError
-from harness.core.failure import CheckFailure
+from harness.core.failure import CheckFailure, ExpectedFailure
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -142,10 +142,13 @@ def test_apply_marks_but_never_drops_and_tracks_unused():
             {"check": "sse_event_field", "operation": "*", "reason": "unused"},
         ]
     )
-    failures = [_failure(), _failure("not_a_server_error")]
-    assert deviations.apply(failures) is failures and len(failures) == 2
+    raised = [_failure(), _failure("not_a_server_error")]
+    failures = deviations.apply(raised)
     assert [f.expected_reason for f in failures] == ["known", None]
     assert "expected failure (declared deviation): known" in failures[0].render()
+    # the declared one is wrapped, the one raised is left as it was; the other is passed through
+    assert isinstance(failures[0], ExpectedFailure) and failures[0].failure == raised[0]
+    assert raised[0].expected_reason is None and failures[1] is raised[1]
     assert [d.reason for d in deviations.unused()] == ["unused"]
 
 

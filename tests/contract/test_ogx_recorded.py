@@ -12,6 +12,7 @@ from harness.contract import (
     CheckOptions,
     CheckSession,
     Deviations,
+    check_document,
     check_exchange,
     verify_deletion,
 )
@@ -23,8 +24,7 @@ OGX = CheckOptions(target="ogx-1.5.0")
 
 def _all_failures(spec, ogx_exchanges, deviations, options=OGX):
     session = CheckSession()
-    failures = list(spec.spec_failures())
-    deviations.apply(failures, OGX.target)
+    failures = check_document(spec, deviations=deviations, options=OGX)
     for exchange in ogx_exchanges.values():
         failures += check_exchange(spec, exchange, deviations=deviations, options=options, session=session)
     return failures

@@ -136,6 +136,18 @@ def test_mixed_error_formats_are_reported_once_per_pair():
     assert "error_format_consistent" not in _run(spec, openai_style, session)
 
 
+def test_what_a_run_remembers_is_the_runs_not_the_specs():
+    spec = _spec()
+    openai_style = make_exchange("POST", "http://app/things", 400, {"error": {"message": "bad"}})
+    fastapi_style = make_exchange("GET", "http://app/things/9", 404, {"detail": "not found"})
+    check_exchange(spec, openai_style)  # no session: judged alone, nothing kept on the spec
+    assert not [f for f in check_exchange(spec, fastapi_style) if f.check == "error_format_consistent"]
+    one, other = CheckSession(), CheckSession()
+    _run(spec, openai_style, one)
+    assert "error_format_consistent" not in _run(spec, fastapi_style, other)  # another run
+    assert "error_format_consistent" in _run(spec, fastapi_style, one)
+
+
 def test_options_skip_and_reproduce_with_pytest_and_cassette():
     exchange = make_exchange("GET", "http://app/things/1", 410, {})
     exchange = Exchange(

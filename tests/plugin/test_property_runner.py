@@ -167,15 +167,13 @@ def test_an_expected_failure_names_each_declared_finding_with_its_reason():
         severity=Severity.ERROR,
         operation="GET /v1/admin/tools",
         status=500,
-    )
-    declared.expected_reason = "Every call answers 500. The log shows KeyError: <Api.tool_groups>."
+    ).expected("Every call answers 500. The log shows KeyError: <Api.tool_groups>.")
     warning = CheckFailure(
         check="sse_event_field",
         title="no event: lines",
         severity=Severity.WARNING,
         operation="GET /v1/admin/tools",
-    )
-    warning.expected_reason = "declared, but only a warning"
+    ).expected("declared, but only a warning")
     outcome.record(exchange, [declared, warning])
     outcome.record(exchange, [declared])
     assert [key[0] for key, _ in outcome.declared()] == [

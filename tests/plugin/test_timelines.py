@@ -68,8 +68,7 @@ def test_an_undeclared_break_comes_before_an_earlier_declared_one(t):
         "sse_event_field",
         "4 of 4 events have no `event:` line",
         (Evidence("stream excerpt", "#0 (line 1): data: …"),),
-        expected_reason="known",
-    )
+    ).expected("known")
     undeclared = CheckFailure(
         "responses_stream_sequence_numbers", "sequence_number goes from 2 (#2 x) to 2 (#3 y)"
     )

@@ -6,9 +6,10 @@ from __future__ import annotations
 from harness.core.failure import CheckFailure, CheckSkipped, Evidence
 
 from ..context import CheckContext
+from ..reference import Reference, ReferenceMatch
 
 
-def reference_of(ctx: CheckContext):
+def reference_of(ctx: CheckContext) -> tuple[Reference, ReferenceMatch]:
     """``(reference, match)`` for this exchange, or CheckSkipped when the reference is off or lacks the route
     (counted as "not covered by the reference", never a finding)."""
     if ctx.reference is None:
@@ -20,7 +21,6 @@ def reference_of(ctx: CheckContext):
 
 def reference_failure(
     ctx: CheckContext,
-    check: str,
     title: str,
     pointer: str,
     *evidence: Evidence,
@@ -28,12 +28,11 @@ def reference_failure(
     noted: bool = False,
 ) -> CheckFailure:
     """``noted``: the rule comes from the reference's prose, not its schema (the profile's note says where)."""
-    reference, match = ctx.reference, ctx.reference_match
+    reference, match = reference_of(ctx)
     where = f"{pointer} in {reference.spec.source}, operation {match.key}"
     if noted and reference.profile.note:
         where += f" ({reference.profile.note})"
     return ctx.failure(
-        check,
         f"differs from {reference.label}: {title}",
         *evidence,
         Evidence("reference schema location", where),

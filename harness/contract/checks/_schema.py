@@ -18,31 +18,30 @@ def is_json(content_type: str) -> bool:
     return content_type in JSON_TYPES or content_type.endswith("+json")
 
 
-def declared_media(ctx: CheckContext, check: str) -> MediaSpec:
+def declared_media(ctx: CheckContext) -> MediaSpec:
     """The declared media type (with a usable schema) for this response, or CheckSkipped saying why not."""
     declared = ctx.declared
     if declared is None:
         raise CheckSkipped("the status is not declared (status_code_declared reports it)")
     if declared.dangling:
-        ctx.session.skip(check, f"response {declared.dangling} is a dangling reference (spec_refs_resolve)")
+        ctx.skip(f"response {declared.dangling} is a dangling reference (spec_refs_resolve)")
         raise CheckSkipped(declared.dangling)
-    media = declared.media(ctx.exchange.response.content_type)
+    media = declared.media(ctx.judged.response.content_type)
     if media is None or media.schema is None:
         raise CheckSkipped("no schema declared for this content type")
     if media.dangling:
-        ctx.session.skip(check, f"schema {media.dangling} is a dangling reference (spec_refs_resolve)")
+        ctx.skip(f"schema {media.dangling} is a dangling reference (spec_refs_resolve)")
         raise CheckSkipped(media.dangling)
     return media
 
 
-def parse_json(ctx: CheckContext, check: str) -> Any:
-    body = ctx.exchange.response.body
+def parse_json(ctx: CheckContext) -> Any:
+    body = ctx.judged.response.body
     try:
         return json.loads(body)
     except ValueError as error:
         raise ctx.failure(
-            check,
-            f"the body is not valid JSON although it is sent as {ctx.exchange.response.content_type}: {error}",
+            f"the body is not valid JSON although it is sent as {ctx.judged.response.content_type}: {error}",
         ) from None
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from harness.core.failure import CheckSkipped, Evidence
-from harness.core.registry import checks
+from harness.core.exchange import Request
+from harness.core.failure import CheckFailure, CheckSkipped, Evidence
 
 from ..context import CheckContext, request_evidence, response_evidence
+from ..deletion import DeletionScenario, Step
+from ..kinds import scenario_check
 from ._schema import is_json
 
 
-def _evidence(*steps) -> list[Evidence]:
+def _evidence(*steps: Step | None) -> list[Evidence]:
     out = []
     for step in steps:
         if step is None:
@@ -20,26 +22,23 @@ def _evidence(*steps) -> list[Evidence]:
     return out
 
 
-def _requests(*steps):
+def _requests(*steps: Step | None) -> tuple[Request, ...]:
     return tuple(s.exchange.request for s in steps if s is not None)
 
 
-@checks.register("delete_returns_deletion_object", kind="scenario")
-def delete_returns_deletion_object(ctx: CheckContext, scenario) -> None:
+@scenario_check
+def delete_returns_deletion_object(ctx: CheckContext, scenario: DeletionScenario) -> None:
     """DELETE answers 2xx with the declared deletion object: ``deleted: true`` and the same id."""
     step = scenario.delete
     op = scenario.delete_op
     if step is None:
         raise CheckSkipped("")
-    fail = lambda title, *ev: ctx.failure(  # noqa: E731
-        "delete_returns_deletion_object",
-        title,
-        *_evidence(step),
-        *ev,
-        requests=_requests(step),
-        operation=op.key,
-        status=step.status,
-    )
+
+    def fail(title: str) -> CheckFailure:
+        return ctx.failure(
+            title, *_evidence(step), requests=_requests(step), operation=op.key, status=step.status
+        )
+
     if not 200 <= step.status < 300:
         raise fail(f"DELETE {scenario.item_path} answered {step.status}, not a success")
     declared = op.response_for(step.status)
@@ -90,11 +89,10 @@ def _declares_deleted_flag(ctx: CheckContext, pointer: str) -> bool:
     return False
 
 
-def _expect_gone(ctx: CheckContext, check: str, scenario, step, what: str) -> None:
+def _expect_gone(ctx: CheckContext, scenario: DeletionScenario, step: Step, what: str) -> None:
     wanted = ctx.options.deleted_status
     if step.status != wanted:
         raise ctx.failure(
-            check,
             f"{what} after DELETE answered {step.status} (expected {wanted})",
             *_evidence(scenario.delete, step),
             requests=_requests(scenario.delete, step),
@@ -103,16 +101,16 @@ def _expect_gone(ctx: CheckContext, check: str, scenario, step, what: str) -> No
         )
 
 
-@checks.register("get_after_delete", kind="scenario")
-def get_after_delete(ctx: CheckContext, scenario) -> None:
+@scenario_check
+def get_after_delete(ctx: CheckContext, scenario: DeletionScenario) -> None:
     """GET of the deleted resource answers the deleted status (404 by default)."""
     if scenario.get is None:
         raise CheckSkipped("the spec has no GET for this resource")
-    _expect_gone(ctx, "get_after_delete", scenario, scenario.get, f"GET {scenario.item_path}")
+    _expect_gone(ctx, scenario, scenario.get, f"GET {scenario.item_path}")
 
 
-@checks.register("subresources_after_delete", kind="scenario")
-def subresources_after_delete(ctx: CheckContext, scenario) -> None:
+@scenario_check
+def subresources_after_delete(ctx: CheckContext, scenario: DeletionScenario) -> None:
     """Sub-resources below the deleted resource (e.g. a response's input_items) are gone too."""
     if not scenario.subresources:
         raise CheckSkipped("the spec has no sub-resources below this resource")
@@ -121,7 +119,6 @@ def subresources_after_delete(ctx: CheckContext, scenario) -> None:
     if alive:
         listed = ", ".join(f"{s.exchange.request.url} → {s.status}" for s in alive)
         raise ctx.failure(
-            "subresources_after_delete",
             f"{len(alive)} sub-resource(s) still answer after DELETE (expected {wanted}): {listed}",
             *_evidence(scenario.delete, *alive),
             requests=_requests(scenario.delete, *alive),
@@ -130,8 +127,8 @@ def subresources_after_delete(ctx: CheckContext, scenario) -> None:
         )
 
 
-@checks.register("list_after_delete", kind="scenario")
-def list_after_delete(ctx: CheckContext, scenario) -> None:
+@scenario_check
+def list_after_delete(ctx: CheckContext, scenario: DeletionScenario) -> None:
     """The collection's list (all pages) no longer contains the deleted id."""
     if not scenario.list_pages:
         raise CheckSkipped("the spec has no list for this collection")
@@ -143,7 +140,6 @@ def list_after_delete(ctx: CheckContext, scenario) -> None:
         for entry in data:
             if isinstance(entry, dict) and any(entry.get(f) == scenario.item_id for f in scenario.id_fields):
                 raise ctx.failure(
-                    "list_after_delete",
                     f"{page.purpose} of GET {scenario.collection_path} still lists {scenario.item_id!r} after DELETE",
                     *_evidence(scenario.delete, page),
                     requests=_requests(scenario.delete, page),
@@ -154,11 +150,9 @@ def list_after_delete(ctx: CheckContext, scenario) -> None:
         raise CheckSkipped(f"not every page could be read: {scenario.list_incomplete}")
 
 
-@checks.register("delete_twice", kind="scenario")
-def delete_twice(ctx: CheckContext, scenario) -> None:
+@scenario_check
+def delete_twice(ctx: CheckContext, scenario: DeletionScenario) -> None:
     """A second DELETE of the same resource answers the deleted status (404 by default)."""
     if scenario.second_delete is None:
         raise CheckSkipped("")
-    _expect_gone(
-        ctx, "delete_twice", scenario, scenario.second_delete, f"a second DELETE {scenario.item_path}"
-    )
+    _expect_gone(ctx, scenario, scenario.second_delete, f"a second DELETE {scenario.item_path}")

@@ -5,31 +5,34 @@ OpenAI's document leaves most 4xx undeclared, yet every OpenAI error is ``{"erro
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from harness.core.exchange import Exchange
 from harness.core.failure import CheckSkipped
-from harness.core.registry import checks
 
 from .. import refs
 from ..context import CheckContext
+from ..kinds import exchange_check
 from ..spec import MediaSpec
 from ..validation import SchemaError
 from ._reference import reference_failure, reference_of
 from ._schema import is_json, schema_evidence, title_for
 
 
-def _body(ctx: CheckContext):
+def _body(ctx: CheckContext) -> Any:
     try:
-        return json.loads(ctx.exchange.response.body)
+        return json.loads(ctx.judged.response.body)
     except ValueError:
         raise CheckSkipped("not JSON (sse_json_payload and the own-spec checks report it)") from None
 
 
-def _errors(ctx: CheckContext, pointer: str, value) -> list[SchemaError]:
-    return ctx.reference.spec.validate(pointer, value)
+def _errors(ctx: CheckContext, pointer: str, value: Any) -> list[SchemaError]:
+    reference, _ = reference_of(ctx)
+    return reference.spec.validate(pointer, value)
 
 
-@checks.register("reference_status", kind="response")
-def reference_status(ctx: CheckContext, exchange) -> None:
+@exchange_check
+def reference_status(ctx: CheckContext, exchange: Exchange) -> None:
     """A success status is one the reference declares for the operation (e.g. 200, not 201)."""
     _, match = reference_of(ctx)
     status = exchange.response.status
@@ -40,14 +43,13 @@ def reference_status(ctx: CheckContext, exchange) -> None:
         success = [s for s in match.operation.declared_statuses() if s.startswith("2")]
         raise reference_failure(
             ctx,
-            "reference_status",
             f"status {status}, where {match.key} answers {', '.join(success) or 'no 2xx'}",
             refs.pointer("paths", match.operation.path, match.operation.method.lower(), "responses"),
         )
 
 
-@checks.register("reference_response_schema", kind="response")
-def reference_response_schema(ctx: CheckContext, exchange) -> None:
+@exchange_check
+def reference_response_schema(ctx: CheckContext, exchange: Exchange) -> None:
     """A success JSON body is valid against the schema the reference declares for it."""
     _, match = reference_of(ctx)
     response = exchange.response
@@ -61,15 +63,14 @@ def reference_response_schema(ctx: CheckContext, exchange) -> None:
     if errors:
         raise reference_failure(
             ctx,
-            "reference_response_schema",
             title_for(errors, f"the {response.status} body ({media.schema_name})"),
             errors[0].schema_location,
             schema_evidence(errors, media),
         )
 
 
-@checks.register("reference_error_schema", kind="response")
-def reference_error_schema(ctx: CheckContext, exchange) -> None:
+@exchange_check
+def reference_error_schema(ctx: CheckContext, exchange: Exchange) -> None:
     """A 4xx/5xx JSON body is the reference's error object (OpenAI: ``{"error": {message, type, param, code}}``)."""
     reference, _ = reference_of(ctx)
     response = exchange.response
@@ -83,7 +84,6 @@ def reference_error_schema(ctx: CheckContext, exchange) -> None:
         name = pointer.rsplit("/", 1)[-1]
         raise reference_failure(
             ctx,
-            "reference_error_schema",
             title_for(errors, f"the {response.status} error body ({name})"),
             errors[0].schema_location,
             schema_evidence(errors, MediaSpec("application/json", pointer, label=name)),

@@ -6,15 +6,22 @@ stream ends (a terminal event, then ``[DONE]`` where the reference requires it).
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness.core.failure import CheckSkipped, Evidence
-from harness.core.registry import checks
 
 from .. import refs
-from ..context import CheckContext, StreamView, stream_excerpt
+from ..context import CheckContext, Payload, StreamView, stream_excerpt
+from ..kinds import stream_check
+from ..reference import ReferenceMatch
+from ..sse import SseEvent
 from ._reference import reference_failure, reference_of
+from .responses_stream import Typed
+
+Problem = tuple[SseEvent | None, str]  # the event (None: the end of the stream) and what is wrong
 
 
-def _stream_pointer(match) -> str:
+def _stream_pointer(match: ReferenceMatch) -> str:
     return refs.pointer(
         "paths",
         match.operation.path,
@@ -27,14 +34,14 @@ def _stream_pointer(match) -> str:
     )
 
 
-@checks.register("reference_event_schema", kind="stream")
+@stream_check
 def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     """Every JSON event is valid against the reference's schema for its ``type`` (unknown types fail)."""
     reference, match = reference_of(ctx)
     variants = reference.event_schemas(match.operation)
     if not variants:
         raise CheckSkipped("the reference declares no event union for this operation")
-    bad = []
+    bad: list[tuple[Payload, str, str, tuple[str, ...]]] = []
     for payload in stream.payloads:
         if payload.error is not None:
             continue  # sse_json_payload reports it
@@ -63,7 +70,6 @@ def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     more = f" ({len(bad)} events fail)" if len(bad) > 1 else ""
     raise reference_failure(
         ctx,
-        "reference_event_schema",
         f"event #{first.event.index} ({first.type or 'untyped'}): {why}{more}",
         pointer,
         Evidence("events against the reference's schema for their type", "\n".join(lines)),
@@ -71,7 +77,7 @@ def reference_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     )
 
 
-@checks.register("reference_event_name", kind="stream")
+@stream_check
 def reference_event_name(ctx: CheckContext, stream: StreamView) -> None:
     """Every typed event carries an ``event:`` line equal to its ``type`` (``[DONE]`` needs none)."""
     _, match = reference_of(ctx)
@@ -92,7 +98,6 @@ def reference_event_name(ctx: CheckContext, stream: StreamView) -> None:
         title = f"event #{event.index}: `event: {event.event_field}` but its type is {value['type']!r}"
     raise reference_failure(
         ctx,
-        "reference_event_name",
         title,
         _stream_pointer(match),
         stream_excerpt([e for e, _ in wrong], limit=3),
@@ -100,7 +105,7 @@ def reference_event_name(ctx: CheckContext, stream: StreamView) -> None:
     )
 
 
-@checks.register("reference_stream_order", kind="stream")
+@stream_check
 def reference_stream_order(ctx: CheckContext, stream: StreamView) -> None:
     """Items and parts go added → delta → done; an error is followed by response.failed; the stream ends."""
     reference, match = reference_of(ctx)
@@ -114,7 +119,6 @@ def reference_stream_order(ctx: CheckContext, stream: StreamView) -> None:
         lines = [f"#{e.index if e else 'end'}: {w}" for e, w in problems[:8]]
         raise reference_failure(
             ctx,
-            "reference_stream_order",
             f"{why}{more}",
             _stream_pointer(match),
             Evidence("order problems", "\n".join(lines)),
@@ -122,12 +126,12 @@ def reference_stream_order(ctx: CheckContext, stream: StreamView) -> None:
         )
 
 
-def _order_problems(typed) -> list:
-    problems = []
-    open_items: set = set()
-    done_items: set = set()
-    open_parts: set = set()
-    done_parts: set = set()
+def _order_problems(typed: Typed) -> list[Problem]:
+    problems: list[Problem] = []
+    open_items: set[Any] = set()
+    done_items: set[Any] = set()
+    open_parts: set[tuple[Any, Any]] = set()
+    done_parts: set[tuple[Any, Any]] = set()
     for i, (event, value) in enumerate(typed):
         kind = value["type"]
         item = value.get("output_index")
@@ -164,10 +168,10 @@ def _order_problems(typed) -> list:
     return problems
 
 
-def _ending_problems(ctx: CheckContext, stream: StreamView, done_required: bool) -> list:
+def _ending_problems(ctx: CheckContext, stream: StreamView, done_required: bool) -> list[Problem]:
     typed = stream.typed
     last_event, last = typed[-1]
-    problems = []
+    problems: list[Problem] = []
     if last["type"] not in ctx.options.terminal_events:
         problems.append(
             (

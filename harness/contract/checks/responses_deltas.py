@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.core.failure import CheckSkipped, Evidence
-from harness.core.registry import checks
 
 from ..context import CheckContext, StreamView, excerpt, stream_excerpt
+from ..kinds import stream_check
 from ..sse import SseEvent
 from .responses_stream import Typed, _final_response, _typed
 
@@ -63,8 +63,9 @@ def _content_text(item: Any, index: Any, part_type: str, field_name: str) -> str
     content = item["content"]
     if 0 <= index < len(content) and isinstance(content[index], dict):
         part = content[index]
-        if part.get("type") == part_type and isinstance(part.get(field_name), str):
-            return part[field_name]
+        text = part.get(field_name)
+        if part.get("type") == part_type and isinstance(text, str):
+            return text
     return None
 
 
@@ -99,8 +100,8 @@ def _text_sums(ctx: CheckContext, typed: Typed, kind: tuple[str, str, str, str])
     return sums
 
 
-@checks.register("responses_stream_text_deltas", kind="stream")
-def text_deltas(ctx: CheckContext, stream: StreamView) -> None:
+@stream_check
+def responses_stream_text_deltas(ctx: CheckContext, stream: StreamView) -> None:
     """Text deltas add up to the ``done`` text, the closed part and item, and the final response's text."""
     typed = _typed(ctx, stream)
     for kind in TEXT_KINDS:
@@ -112,7 +113,6 @@ def text_deltas(ctx: CheckContext, stream: StreamView) -> None:
             source, text, event = found
             joined, pieces = sums.joined(key), sums.deltas.get(key, [])
             raise ctx.failure(
-                "responses_stream_text_deltas",
                 f"the {len(pieces)} {kind[0]} deltas of item {key[0]} part {key[1]} add up to "
                 f"{excerpt(joined, 80)!r}, but {source} says {excerpt(text, 80)!r} "
                 f"(they differ at character {_first_difference(joined, text)})",
@@ -144,8 +144,8 @@ def _argument_sums(ctx: CheckContext, typed: Typed, kind: tuple[str, str]) -> _S
     return sums
 
 
-@checks.register("responses_stream_function_arguments", kind="stream")
-def function_arguments(ctx: CheckContext, stream: StreamView) -> None:
+@stream_check
+def responses_stream_function_arguments(ctx: CheckContext, stream: StreamView) -> None:
     """Function-call argument deltas add up to the ``done`` arguments and the final item's, and to valid JSON."""
     typed = _typed(ctx, stream)
     sums_by_kind = [_argument_sums(ctx, typed, kind) for kind in ARGUMENT_KINDS]
@@ -159,7 +159,6 @@ def function_arguments(ctx: CheckContext, stream: StreamView) -> None:
             if found is not None:
                 source, text, event = found
                 raise ctx.failure(
-                    "responses_stream_function_arguments",
                     f"the {len(pieces)} argument deltas of item {item_id} add up to "
                     f"{excerpt(sums.joined(item_id), 80)!r}, but {source} says {excerpt(text, 80)!r}",
                     stream_excerpt(events + ([event] if event else []), label="deltas and the done event"),
@@ -170,7 +169,6 @@ def function_arguments(ctx: CheckContext, stream: StreamView) -> None:
                 json.loads(arguments)
             except ValueError as error:
                 raise ctx.failure(
-                    "responses_stream_function_arguments",
                     f"the arguments of function call {item_id} are not valid JSON: {error} "
                     f"in {excerpt(arguments, 120)!r}",
                     stream_excerpt(events, label="argument events"),

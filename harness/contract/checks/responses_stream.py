@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from harness.core.failure import CheckSkipped, Evidence
-from harness.core.registry import checks
 
 from ..context import CheckContext, StreamView, stream_excerpt
+from ..kinds import stream_check
 from ..sse import SseEvent
 
 Typed = list[tuple[SseEvent, dict[str, Any]]]
@@ -33,19 +33,19 @@ def _label(event: SseEvent, value: dict[str, Any]) -> str:
 
 def _final_response(ctx: CheckContext, typed: Typed) -> dict[str, Any] | None:
     for _, value in reversed(typed):
-        if value["type"] in ctx.options.terminal_events and isinstance(value.get("response"), dict):
-            return value["response"]
+        response = value.get("response")
+        if value["type"] in ctx.options.terminal_events and isinstance(response, dict):
+            return response
     return None
 
 
-@checks.register("responses_stream_created_first", kind="stream")
-def created_first(ctx: CheckContext, stream: StreamView) -> None:
+@stream_check
+def responses_stream_created_first(ctx: CheckContext, stream: StreamView) -> None:
     """A Responses stream starts with ``response.created``, sent once."""
     typed = _typed(ctx, stream)
     event, value = typed[0]
     if value["type"] != "response.created":
         raise ctx.failure(
-            "responses_stream_created_first",
             f"the first event is {value['type']!r} (#{event.index}), not 'response.created'",
             stream_excerpt([e for e, _ in typed[:3]]),
             with_response=False,
@@ -53,15 +53,14 @@ def created_first(ctx: CheckContext, stream: StreamView) -> None:
     again = [e for e, v in typed[1:] if v["type"] == "response.created"]
     if again:
         raise ctx.failure(
-            "responses_stream_created_first",
             f"'response.created' is sent {len(again) + 1} times",
             stream_excerpt([event, *again]),
             with_response=False,
         )
 
 
-@checks.register("responses_stream_terminal_event", kind="stream")
-def terminal_event(ctx: CheckContext, stream: StreamView) -> None:
+@stream_check
+def responses_stream_terminal_event(ctx: CheckContext, stream: StreamView) -> None:
     """Exactly one terminal event (completed/failed/incomplete), and nothing after it."""
     typed = _typed(ctx, stream)
     terminals = [(e, v) for e, v in typed if v["type"] in ctx.options.terminal_events]
@@ -73,14 +72,12 @@ def terminal_event(ctx: CheckContext, stream: StreamView) -> None:
         else:
             title = f"the stream ended without a terminal event ({names}); the last event is {_label(event, value)}"
         raise ctx.failure(
-            "responses_stream_terminal_event",
             title,
             stream_excerpt([e for e, _ in typed[-3:]], label="last events"),
             with_response=False,
         )
     if len(terminals) > 1:
         raise ctx.failure(
-            "responses_stream_terminal_event",
             f"{len(terminals)} terminal events: " + ", ".join(_label(e, v) for e, v in terminals),
             stream_excerpt([e for e, _ in terminals]),
             with_response=False,
@@ -89,15 +86,14 @@ def terminal_event(ctx: CheckContext, stream: StreamView) -> None:
     after = [e for e in stream.events if e.index > first.index and not e.is_done]
     if after:
         raise ctx.failure(
-            "responses_stream_terminal_event",
             f"{len(after)} event(s) after the terminal event {_label(*terminals[0])}",
             stream_excerpt([first, *after]),
             with_response=False,
         )
 
 
-@checks.register("responses_stream_sequence_numbers", kind="stream")
-def sequence_numbers(ctx: CheckContext, stream: StreamView) -> None:
+@stream_check
+def responses_stream_sequence_numbers(ctx: CheckContext, stream: StreamView) -> None:
     """``sequence_number`` increases strictly from event to event."""
     typed = _typed(ctx, stream)
     previous: tuple[SseEvent, dict[str, Any]] | None = None
@@ -112,7 +108,6 @@ def sequence_numbers(ctx: CheckContext, stream: StreamView) -> None:
     if wrong:
         (e1, v1), (e2, v2) = wrong[0]
         raise ctx.failure(
-            "responses_stream_sequence_numbers",
             f"sequence_number goes from {v1['sequence_number']} ({_label(e1, v1)}) to {v2['sequence_number']} "
             f"({_label(e2, v2)})" + (f"; {len(wrong)} places in all" if len(wrong) > 1 else ""),
             stream_excerpt([e for pair in wrong[:4] for e, _ in pair]),
@@ -120,8 +115,8 @@ def sequence_numbers(ctx: CheckContext, stream: StreamView) -> None:
         )
 
 
-@checks.register("responses_stream_response_id", kind="stream")
-def response_id(ctx: CheckContext, stream: StreamView) -> None:
+@stream_check
+def responses_stream_response_id(ctx: CheckContext, stream: StreamView) -> None:
     """Every event names the same response id (``response.id`` and ``response_id``)."""
     typed = _typed(ctx, stream)
     seen: list[tuple[SseEvent, dict[str, Any], str, Any]] = []
@@ -137,7 +132,6 @@ def response_id(ctx: CheckContext, stream: StreamView) -> None:
     if other:
         e, v, field, rid = other[0]
         raise ctx.failure(
-            "responses_stream_response_id",
             f"{_label(e, v)} has {field}={rid!r}, but {_label(first[0], first[1])} has {first[2]}={first[3]!r}",
             stream_excerpt([first[0], *[s[0] for s in other]]),
             with_response=False,
@@ -160,7 +154,7 @@ class _Lifecycle:
             self._member(event, value)
 
     def _item(self, event: SseEvent, value: dict[str, Any], added: bool) -> None:
-        item = value.get("item") if isinstance(value.get("item"), dict) else {}
+        item: dict[str, Any] = value["item"] if isinstance(value.get("item"), dict) else {}
         item_id = item.get("id")
         if not isinstance(item_id, str):
             return
@@ -248,8 +242,8 @@ class _Lifecycle:
                 )
 
 
-@checks.register("responses_stream_item_lifecycle", kind="stream")
-def item_lifecycle(ctx: CheckContext, stream: StreamView) -> None:
+@stream_check
+def responses_stream_item_lifecycle(ctx: CheckContext, stream: StreamView) -> None:
     """Each output item is opened before its parts and deltas and closed after them (all closed on completion)."""
     typed = _typed(ctx, stream)
     life = _Lifecycle()
@@ -262,7 +256,6 @@ def item_lifecycle(ctx: CheckContext, stream: StreamView) -> None:
         more = f" (+{len(life.problems) - 1} more)" if len(life.problems) > 1 else ""
         detail = "\n".join(m for m, _ in life.problems[:10])
         raise ctx.failure(
-            "responses_stream_item_lifecycle",
             message + more,
             stream_excerpt(events),
             Evidence("all lifecycle problems", detail),

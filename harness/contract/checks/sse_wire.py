@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from harness.core.failure import CheckSkipped, Evidence, Severity
-from harness.core.registry import checks
 
 from ..context import CheckContext, StreamView, stream_excerpt
+from ..kinds import stream_check
 
 
-@checks.register("sse_wire_format", kind="stream")
+@stream_check
 def sse_wire_format(ctx: CheckContext, stream: StreamView) -> None:
     """The byte stream follows the SSE standard (UTF-8, events terminated by a blank line, known fields)."""
     problems = stream.events.problems
@@ -24,7 +24,6 @@ def sse_wire_format(ctx: CheckContext, stream: StreamView) -> None:
     if len(problems) > len(shown):
         lines.append(f"… {len(problems)} problems in all")
     raise ctx.failure(
-        "sse_wire_format",
         f"SSE wire format: {shown[0].message}"
         + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
         Evidence("wire problems", "\n".join(lines)),
@@ -33,20 +32,19 @@ def sse_wire_format(ctx: CheckContext, stream: StreamView) -> None:
     )
 
 
-@checks.register("sse_json_payload", kind="stream")
+@stream_check
 def sse_json_payload(ctx: CheckContext, stream: StreamView) -> None:
     """Every event's data (except the ``[DONE]`` sentinel) is one JSON value."""
     bad = [p for p in stream.payloads if p.error is not None]
     if bad:
         raise ctx.failure(
-            "sse_json_payload",
             f"{len(bad)} event(s) carry data that is not JSON; first, event #{bad[0].event.index}: {bad[0].error}",
             stream_excerpt([p.event for p in bad]),
             with_response=False,
         )
 
 
-@checks.register("sse_done_sentinel", kind="stream")
+@stream_check
 def sse_done_sentinel(ctx: CheckContext, stream: StreamView) -> None:
     """Nothing follows a ``data: [DONE]`` sentinel, and it is sent at most once."""
     done = [e for e in stream.events if e.is_done]
@@ -55,14 +53,13 @@ def sse_done_sentinel(ctx: CheckContext, stream: StreamView) -> None:
     after = [e for e in stream.events if e.index > done[0].index]
     if after:
         raise ctx.failure(
-            "sse_done_sentinel",
             f"{len(after)} event(s) after the [DONE] sentinel (event #{done[0].index})",
             stream_excerpt([done[0], *after]),
             with_response=False,
         )
 
 
-@checks.register("sse_event_field", kind="stream")
+@stream_check
 def sse_event_field(ctx: CheckContext, stream: StreamView) -> None:
     """An ``event:`` field equals the payload's ``type``; a missing one is reported per the options."""
     typed = stream.typed
@@ -72,7 +69,6 @@ def sse_event_field(ctx: CheckContext, stream: StreamView) -> None:
     if wrong:
         event, value = wrong[0]
         raise ctx.failure(
-            "sse_event_field",
             f"event #{event.index}: `event: {event.event_field}` but the payload's type is {value['type']!r}"
             + (f" ({len(wrong)} events disagree)" if len(wrong) > 1 else ""),
             stream_excerpt([e for e, _ in wrong]),
@@ -82,7 +78,6 @@ def sse_event_field(ctx: CheckContext, stream: StreamView) -> None:
     level = ctx.options.missing_event_field
     if missing and level != "off":
         raise ctx.failure(
-            "sse_event_field",
             f"{len(missing)} of {len(typed)} events have no `event:` line (clients that dispatch on the SSE "
             "event name, as OpenAI's stream does, will not see them)",
             stream_excerpt(missing, limit=3),

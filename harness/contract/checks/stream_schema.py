@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from harness.core.failure import Evidence
-from harness.core.registry import checks
 
 from ..context import CheckContext, StreamView
+from ..kinds import stream_check
 from ._schema import declared_media
 
 
-@checks.register("sse_event_schema", kind="stream")
+@stream_check
 def sse_event_schema(ctx: CheckContext, stream: StreamView) -> None:
     """Every JSON event payload is valid against the declared stream schema (unions resolved by tag)."""
-    media = declared_media(ctx, "sse_event_schema")
+    media = declared_media(ctx)
     bad = []
     for payload in stream.payloads:
         if payload.error is not None:
             continue
-        errors = ctx.spec.validate(media.schema, payload.value)
+        errors = ctx.spec.validate(media.schema_at, payload.value)
         if errors:
             bad.append((payload, errors))
     if not bad:
@@ -32,7 +32,6 @@ def sse_event_schema(ctx: CheckContext, stream: StreamView) -> None:
         lines.append(f"… {len(bad)} events in all")
     more = f" ({len(bad)} events fail)" if len(bad) > 1 else ""
     raise ctx.failure(
-        "sse_event_schema",
         f"{what} does not match {media.schema_name}: {errors[0].render()}{more}",
         Evidence("stream excerpt with schema errors", "\n".join(lines)),
         with_response=False,

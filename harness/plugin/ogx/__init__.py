@@ -99,7 +99,8 @@ def pytest_load_initial_conftests(
         manager.register(
             module, str(conftest)
         )  # pytest finds it under the conftest's path and imports nothing
-        getattr(manager, "_conftest_plugins", set()).add(module)  # scopes its hooks like a conftest's
+        conftests: set[Any] = getattr(manager, "_conftest_plugins", set())
+        conftests.add(module)  # scopes its hooks like a conftest's
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from harness.contract.context import CheckContext, response_evidence
 from harness.core.exchange import Exchange
 from harness.core.failure import CheckSkipped, Evidence
-from harness.core.registry import checks
+from harness.core.registry import Kind, checks
 
 REJECTED = (400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429)  # what schemathesis accepts as a rejection
 
@@ -46,7 +46,15 @@ class Lifecycle:
     list_incomplete: str | None = None
 
 
-@checks.register("negative_data_rejected", kind="negative")
+negative_check: Kind[CheckContext, NegativeExample] = checks.kind(
+    "negative", "a request generated to violate the spec, as sent, and its answer"
+)
+lifecycle_check: Kind[CheckContext, Lifecycle] = checks.kind(
+    "lifecycle", "a resource the stateful run just created, and what the app said after"
+)
+
+
+@negative_check
 def negative_data_rejected(ctx: CheckContext, example: NegativeExample) -> None:
     """A request that violates the spec's request schema is rejected with a 4xx (never accepted)."""
     status = example.exchange.response.status
@@ -75,7 +83,6 @@ def negative_data_rejected(ctx: CheckContext, example: NegativeExample) -> None:
             line for f in group.exceptions for line in str(getattr(f, "message", f)).splitlines()[1:]
         )
         raise ctx.failure(
-            "negative_data_rejected",
             f"a request that violates the spec was accepted with {status} (expected a 4xx rejection)",
             Evidence("what makes the request invalid (schemathesis)", why or "(no description)"),
         ) from None
@@ -114,7 +121,7 @@ def _json(exchange: Exchange) -> Any:
         return None
 
 
-@checks.register("created_resource_retrievable", kind="lifecycle")
+@lifecycle_check
 def created_resource_retrievable(ctx: CheckContext, life: Lifecycle) -> None:
     """A resource the app just created can be fetched: GET answers 200 with the same id."""
     fetched = life.fetched
@@ -125,7 +132,6 @@ def created_resource_retrievable(ctx: CheckContext, life: Lifecycle) -> None:
         return
     what = f"answered {fetched.response.status}" if fetched.response.status != 200 else f"returned id {got!r}"
     raise ctx.failure(
-        "created_resource_retrievable",
         f"{life.family} {life.item_id!r} was created, but GET {what}",
         Evidence("create", _exchange_text(life.created)),
         Evidence("get", _exchange_text(fetched)),
@@ -134,13 +140,13 @@ def created_resource_retrievable(ctx: CheckContext, life: Lifecycle) -> None:
     )
 
 
-@checks.register("created_resource_listed", kind="lifecycle")
+@lifecycle_check
 def created_resource_listed(ctx: CheckContext, life: Lifecycle) -> None:
     """A resource the app just created appears in its collection's list (every page is read)."""
     if not life.pages:
         raise CheckSkipped("the family has no list")
     if life.list_incomplete:
-        ctx.session.skip("created_resource_listed", life.list_incomplete)
+        ctx.skip(life.list_incomplete)
         raise CheckSkipped(life.list_incomplete)
     if any(p.response.status != 200 for p in life.pages):
         raise CheckSkipped("a list page failed (the response checks report it)")
@@ -149,7 +155,6 @@ def created_resource_listed(ctx: CheckContext, life: Lifecycle) -> None:
         if isinstance(data, list) and any(_id_of(item, life.id_fields) == life.item_id for item in data):
             return
     raise ctx.failure(
-        "created_resource_listed",
         f"{life.family} {life.item_id!r} was created, but the list ({len(life.pages)} page(s)) does not hold it",
         Evidence("create", _exchange_text(life.created)),
         Evidence("last list page", _exchange_text(life.pages[-1])),

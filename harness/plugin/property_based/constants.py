@@ -39,10 +39,10 @@ def without_local_constants() -> Iterator[bool]:
         yield False
         return
     empty = Constants()
-    provider._local_constants = property(lambda self: empty)
+    provider._local_constants = property(lambda self: empty)  # type: ignore[method-assign, assignment]  # hypothesis has no switch for it
     cache.clear()  # entries computed with the local pool would still hand out its values
     try:
         yield True
     finally:
-        provider._local_constants = original
+        provider._local_constants = original  # type: ignore[method-assign]  # restoring the patch
         cache.clear()  # and entries computed without it must not outlive the block

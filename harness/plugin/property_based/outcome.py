@@ -4,6 +4,7 @@ the minimal examples hypothesis shrank the blocking ones to, each with the comma
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -54,6 +55,17 @@ class Outcome:
     )  # the first few 4xx/5xx exchanges (for skip reasons)
     created: int = 0  # stateful: resources the app created (each then fetched and looked up in the list)
     deleted: int = 0  # stateful: resources deleted, with what the app says afterwards verified
+
+    def swap_failures(self, old: list[CheckFailure], new: list[CheckFailure]) -> None:
+        """Put each failure of ``new`` where its counterpart in ``old`` is (failures are immutable: a
+        hint added for the report makes a new one)."""
+        by_id = {id(o): n for o, n in zip(old, new, strict=True)}
+        for tally in self.findings.values():
+            tally.failure = by_id.get(id(tally.failure), tally.failure)
+        self.minimal = [
+            dataclasses.replace(m, failures=tuple(by_id.get(id(f), f) for f in m.failures))
+            for m in self.minimal
+        ]
 
     def record(self, exchange: Exchange, failures: list[CheckFailure]) -> None:
         self.sent += 1

@@ -63,17 +63,21 @@ class ReferenceGenerator(Generator):
         return names
 
 
+NOT_JUDGED = (
+    "not judged by the reference-generated run (its verdict: accepted, or "
+    "refused in the reference's error format, never a 5xx)"
+)
+
+
 class ReferenceRun(PropertyRun):
     def check(self, exchange: Any) -> list[Any]:
         """Every finding is kept for the report; only the reference's verdict may block (see VERDICT)."""
-        failures = super().check(exchange)
-        for failure in failures:
-            if failure.check not in VERDICT and not failure.expected_reason:
-                failure.expected_reason = (
-                    "not judged by the reference-generated run (its verdict: accepted, or "
-                    "refused in the reference's error format, never a 5xx)"
-                )
-        return failures
+        return [
+            failure.expected(NOT_JUDGED)
+            if failure.check not in VERDICT and not failure.expected_reason
+            else failure
+            for failure in super().check(exchange)
+        ]
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from harness.core.errors import UsageError
 from harness.core.exchange import Exchange
 from harness.core.failure import CheckFailure
 
-from .checks import NegativeExample
+from .checks import NegativeExample, negative_check
 from .constants import UNAVAILABLE, without_local_constants
 from .generation import Generator
 from .outcome import Minimal, Outcome, blocking
@@ -154,11 +154,11 @@ class PropertyRun:
             example.exchange,
             self.spec.operation(example.exchange.operation or ""),
         )
-        return self.apply(run_checks(ctx, example, "negative"))
+        return self.apply(run_checks(ctx, negative_check, example))
 
     def apply(self, failures: list[CheckFailure]) -> list[CheckFailure]:
         if self.deviations is not None:
-            self.deviations.apply(failures, self.options.target)
+            return self.deviations.apply(failures, self.options.target)
         return failures
 
     # -- hypothesis ----------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ class PropertyRun:
     def hypothesis_settings(self, **overrides: Any) -> Any:
         from hypothesis import HealthCheck, Phase, Verbosity, settings
 
-        values = {
+        values: dict[str, Any] = {
             "max_examples": self.settings.examples,
             "deadline": None,
             "database": None,

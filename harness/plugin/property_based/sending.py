@@ -49,7 +49,14 @@ class Sender:
         body = prepared.body.encode("utf-8") if isinstance(prepared.body, str) else prepared.body
         try:
             headers = {k: v for k, v in prepared.headers.items() if k.lower() not in NOT_SENT}
-            exchange = self.send_raw(prepared.method, prepared.url, headers, body or b"", operation)
+            # requests types what a PreparedRequest may hold; prepared from a case, these are str and bytes
+            exchange = self.send_raw(
+                prepared.method,  # type: ignore[arg-type]
+                prepared.url,  # type: ignore[arg-type]
+                headers,  # type: ignore[arg-type]
+                body or b"",  # type: ignore[arg-type]
+                operation,
+            )
         except (httpx.InvalidURL, httpx.LocalProtocolError, UnicodeEncodeError) as error:
             raise Unsendable(f"{type(error).__name__}: {error}") from None
         return Sent(exchange, prepared)

@@ -21,7 +21,7 @@ from harness.contract.context import CheckContext, StreamView
 from harness.contract.runner import run_checks
 from harness.core.exchange import Exchange
 
-from .checks import Lifecycle
+from .checks import Lifecycle, lifecycle_check
 from .constants import without_local_constants
 from .outcome import Outcome, blocking
 from .runner import PropertyRun, raise_finding
@@ -63,11 +63,13 @@ class Families:
             return outcome
         machine = FamilyMachine.for_family(self, family, fixed, outcome)
         test = self._as_test(machine)
-        self.run.conclude(test, outcome, command=self.run.command(nodeid), operation=family.create.key)
+        self.run.conclude(
+            test, outcome, command=self.run.command(nodeid), operation=family.operation("create").key
+        )
         if not outcome.failed and not outcome.created:
             statuses = ", ".join(f"{s}×{n}" for s, n in sorted(outcome.statuses.items()))
             outcome.skipped = (
-                f"the chain was never exercised: no generated {family.create.key} succeeded "
+                f"the chain was never exercised: no generated {family.operation('create').key} succeeded "
                 f"({outcome.sent} requests, statuses {statuses}){_first_refusal(outcome)}"
             )
         return outcome
@@ -84,7 +86,7 @@ class Families:
             return (
                 f"{family.name}: the spec has no POST {family.collection}, so nothing can be created to chain"
             )
-        return self.run.model_skip(self.run.generator.operation(family.create.key))
+        return self.run.model_skip(self.run.generator.operation(family.operation("create").key))
 
     # -- parents and referenced resources -------------------------------------------------------------
 
@@ -93,7 +95,9 @@ class Families:
         fixed: dict[str, str] = {}
         for param in family.parent_params:
             fixed[param] = self._provision(self._owner(param, family), outcome)
-        referenced = self.run.generator.body_properties(self.run.generator.operation(family.create.key))
+        referenced = self.run.generator.body_properties(
+            self.run.generator.operation(family.operation("create").key)
+        )
         for other in self.families:
             if other.id_param in referenced and other.id_param not in fixed and other is not family:
                 fixed[other.id_param] = self._provision(other, outcome)
@@ -111,7 +115,9 @@ class Families:
             return known
         if family.item in self.provisioned.failed:
             raise LookupError(self.provisioned.failed[family.item])
-        if family.create is None or self.run.model_skip(self.run.generator.operation(family.create.key)):
+        if family.create is None or self.run.model_skip(
+            self.run.generator.operation(family.operation("create").key)
+        ):
             why = (
                 f"no {family.name} can be created here (no create operation, or it needs the synthetic model)"
             )
@@ -131,7 +137,9 @@ class Families:
         from hypothesis.errors import NoSuchExample
 
         refused = Outcome(f"provision {family.name}")
-        strategy = self.run.generator.strategy(self.run.generator.operation(family.create.key), "positive")
+        strategy = self.run.generator.strategy(
+            self.run.generator.operation(family.operation("create").key), "positive"
+        )
         try:
             with without_local_constants():
                 find(
@@ -147,7 +155,7 @@ class Families:
             counted = ", ".join(f"{s}×{statuses.count(s)}" for s in sorted(set(statuses)))
             why = (
                 f"could not create a {family.name} to build on: none of {len(statuses)} generated "
-                f"{family.create.key} requests succeeded (statuses {counted}){_first_refusal(refused)}"
+                f"{family.operation('create').key} requests succeeded (statuses {counted}){_first_refusal(refused)}"
             )
             self.provisioned.failed[family.item] = why
             raise LookupError(why)
@@ -160,7 +168,7 @@ class Families:
     def made(self, family: ResourceFamily, exchange: Exchange) -> list[str]:
         """The ids a create made that the app should keep (none when the request said ``store: false``)."""
         declares_store = "store" in self.run.generator.body_properties(
-            self.run.generator.operation(family.create.key)
+            self.run.generator.operation(family.operation("create").key)
         )
         return created_ids(family, exchange, store_flag=declares_store)
 
@@ -174,7 +182,7 @@ class Families:
         references = {k: v for k, v in fixed.items() if k not in params}
         if references and isinstance(case.body, dict):
             case.body = {**case.body, **references}
-        exchange = self.run.sender.send(case, family.create.key).exchange
+        exchange = self.run.sender.send(case, family.operation("create").key).exchange
         self.checked(exchange, outcome)
         return exchange
 
@@ -240,7 +248,7 @@ def created_ids(family: ResourceFamily, exchange: Exchange, *, store_flag: bool 
     own = next((body[f] for f in fields if isinstance(body.get(f), str)), None)
     if own is not None:
         return [own]
-    items = body.get("data") if isinstance(body.get("data"), list) else []
+    items: list[Any] = body["data"] if isinstance(body.get("data"), list) else []
     return [
         i
         for i in (
@@ -281,7 +289,9 @@ class FamilyMachine:
         from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, rule
 
         run = families.run
-        create_strategy = run.generator.strategy(run.generator.operation(family.create.key), "positive")
+        create_strategy = run.generator.strategy(
+            run.generator.operation(family.operation("create").key), "positive"
+        )
         parents = {p: fixed[p] for p in family.parent_params}
         collection = family.collection_path(**parents)
 
@@ -312,28 +322,30 @@ class FamilyMachine:
                 found: list[Any] = []
                 if family.get is not None:
                     life.fetched = families.get(
-                        family.item_path(life.item_id, **parents), family.get.key, outcome, found
+                        family.item_path(life.item_id, **parents), family.operation("get").key, outcome, found
                     )
                 if family.list is not None:
                     self._pages(life, found)
                 ctx = CheckContext(run.spec, run.options, run.session, life.created, family.create)
-                failures = run.apply(run_checks(ctx, life, "lifecycle"))
+                failures = run.apply(run_checks(ctx, lifecycle_check, life))
                 outcome.note(failures, life.fetched)
                 if blocking(failures):
                     raise_finding(blocking(failures), life.fetched or life.created)
 
             def _pages(self, life: Lifecycle, found: list[Any]) -> None:
                 query: dict[str, str] = {}
-                if family.list.query_parameter("limit") is not None:
+                if family.operation("list").query_parameter("limit") is not None:
                     query["limit"] = "100"
                 for _ in range(LIST_PAGES):
-                    page = families.get(collection, family.list.key, outcome, found, params=dict(query))
+                    page = families.get(
+                        collection, family.operation("list").key, outcome, found, params=dict(query)
+                    )
                     life.pages.append(page)
                     body = _json(page)
                     if not (isinstance(body, dict) and body.get("has_more") is True):
                         return
                     last = body.get("last_id") or _last(body, life.id_fields)
-                    if family.list.query_parameter("after") is None or not last:
+                    if family.operation("list").query_parameter("after") is None or not last:
                         life.list_incomplete = "the list says has_more but gives no way to the next page"
                         return
                     query["after"] = str(last)
@@ -342,7 +354,9 @@ class FamilyMachine:
             @rule(handle=created)
             def fetch_again(self, handle: Handle) -> None:
                 for item_id in handle.live(self.alive)[:1]:
-                    families.get(family.item_path(item_id, **parents), family.get.key, outcome, [])
+                    families.get(
+                        family.item_path(item_id, **parents), family.operation("get").key, outcome, []
+                    )
 
             @rule(handle=consumes(created))
             def delete(self, handle: Handle) -> None:
