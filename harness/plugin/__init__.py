@@ -85,9 +85,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STACK_SESSION] = StackSession(
         settings.selection, settings.profile, startup_timeout=settings.startup_timeout
     )
-    from . import checking, fixtures, inference, report, results, workers
+    from . import checking, fixtures, inference, report, results, stack_death, workers
 
-    for module in (fixtures, inference, checking, report, results, workers):
+    for module in (fixtures, inference, checking, report, results, workers, stack_death):
         config.pluginmanager.register(module, module.__name__)
 
 

@@ -185,7 +185,9 @@ LOG_LINES = 40
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
-    if report.failed:
+    from .stack_death import died
+
+    if report.failed and not died(item.config):  # a dead stack's message has the log already
         from . import STACK_SESSION
 
         session = item.config.stash.get(STACK_SESSION, None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -32,10 +33,9 @@ class _Call:
 
     def iter_chunks(self) -> Iterator[bytes]:
         while True:
-            try:
-                item = self.chunks.get(timeout=self.read_timeout)
-            except queue.Empty:
-                raise TimeoutError(f"the in-process app sent nothing for {self.read_timeout:.0f} s") from None
+            item = _take(self.chunks, self.read_timeout, self.loop)
+            if item is None:
+                raise TimeoutError(f"the in-process app sent nothing for {self.read_timeout:.0f} s")
             if item is _END:
                 return
             if isinstance(item, BaseException):
@@ -44,6 +44,20 @@ class _Call:
 
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.disconnect.set)
+
+
+def _take(box: queue.Queue[Any], timeout: float, loop: asyncio.AbstractEventLoop) -> Any:
+    """The next item the app's loop puts in ``box``, or None after ``timeout``; a loop that stopped running
+    puts nothing more, so that raises at once instead of waiting out the timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return box.get(timeout=min(1.0, timeout))
+        except queue.Empty:
+            if not loop.is_running():
+                raise RuntimeError("the in-process app's event loop is no longer running") from None
+            if time.monotonic() >= deadline:
+                return None
 
 
 class InProcessApp:
@@ -60,6 +74,8 @@ class InProcessApp:
         self._startup_error: BaseException | None = None
         self._wrapped: Any = None
         self._listener: Any = None
+        self._stopping = False
+        self._loop_error: BaseException | None = None  # what ended the loop thread early
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run_loop, name="harness-app-loop", daemon=True)
@@ -80,7 +96,15 @@ class InProcessApp:
             self._listener = listener
         return str(self._listener.url)
 
+    def ended(self) -> str | None:
+        """Why the app's event loop thread ended before ``stop()``, or None while it runs."""
+        if self._thread is None or self._thread.is_alive() or self._stopping or not self._ready.is_set():
+            return None
+        error = self._loop_error
+        return "its event loop thread ended" + (f": {type(error).__name__}: {error}" if error else "")
+
     def stop(self) -> None:
+        self._stopping = True
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
@@ -93,6 +117,8 @@ class InProcessApp:
         asyncio.set_event_loop(self._loop)
         try:
             self._loop.run_until_complete(self._lifespan())
+        except BaseException as error:  # kept for ended(): the tests are told why the app is gone
+            self._loop_error = error
         finally:
             self._loop.close()
 
@@ -190,8 +216,14 @@ class InProcessApp:
             finally:
                 chunks.put(_END)
 
+        if self._loop.is_closed():
+            raise RuntimeError(
+                f"the in-process app cannot answer: {self.ended() or 'its event loop is closed'}"
+            )
         asyncio.run_coroutine_threadsafe(run(), self._loop)
-        first = started.get(timeout=self._read_timeout)
+        first = _take(started, self._read_timeout, self._loop)
+        if first is None:
+            raise TimeoutError(f"the in-process app did not start answering in {self._read_timeout:.0f} s")
         if isinstance(first, BaseException):
             raise first
         return first
