@@ -73,7 +73,7 @@ def _probe(config: pytest.Config, nodeid: str, *, before: bool, settle: float) -
         value=value,
         fix="find why in the log below (out of memory, a crash, something that stopped it), then run again; "
         "the later tests of this session fail without running",
-        log_tail=_shortened(tail) or "(the app logged nothing)",
+        log_tail=_shortened(tail) or "(none: the app wrote none, or none the harness can see)",
     )
     death = StackDeath(headline, f"router harness: {error.render()}")
     config.stash[_DEATH] = death
@@ -161,7 +161,7 @@ class _Summary:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         for headline, count in self.not_run.items():
             terminalreporter.write_line(
-                f"router harness: {headline}; {count} later test(s) failed without running", red=True
+                f"router harness: {headline}; {count} test(s) failed without running", red=True
             )
 
 

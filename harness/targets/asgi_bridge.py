@@ -96,9 +96,14 @@ class InProcessApp:
             self._listener = listener
         return str(self._listener.url)
 
-    def ended(self) -> str | None:
-        """Why the app's event loop thread ended before ``stop()``, or None while it runs."""
-        if self._thread is None or self._thread.is_alive() or self._stopping or not self._ready.is_set():
+    def ended(self, settle: float = 0) -> str | None:
+        """Why the app's event loop thread ended before ``stop()``, or None while it runs. A loop that no
+        longer runs gets ``settle`` seconds for its thread to finish, so the answer can say why."""
+        if self._thread is None or self._stopping or not self._ready.is_set():
+            return None
+        if settle and self._loop is not None and not self._loop.is_running():
+            self._thread.join(settle)
+        if self._thread.is_alive():
             return None
         error = self._loop_error
         return "its event loop thread ended" + (f": {type(error).__name__}: {error}" if error else "")

@@ -83,7 +83,7 @@ class LibraryTarget:
 
     def gone(self, settle: float = 0) -> str | None:
         """Whether the in-process app's event loop thread still runs; see ``RunningStack.gone``."""
-        ended = self._app.ended() if self._app is not None else None
+        ended = self._app.ended(settle) if self._app is not None else None
         return f"the {self.profile.name} app (in-process, library mode): {ended}" if ended else None
 
     def __exit__(self, *exc: object) -> None:
