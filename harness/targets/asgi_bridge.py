@@ -9,6 +9,7 @@ streamed chunk by chunk as the app sends them. Client disconnects reach the app 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 import time
@@ -43,7 +44,8 @@ class _Call:
             yield item
 
     def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.disconnect.set)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the app is gone, nobody to tell
+            self.loop.call_soon_threadsafe(self.disconnect.set)
 
 
 def _take(box: queue.Queue[Any], timeout: float, loop: asyncio.AbstractEventLoop) -> Any:
@@ -124,8 +126,20 @@ class InProcessApp:
             self._loop.run_until_complete(self._lifespan())
         except BaseException as error:  # kept for ended(): the tests are told why the app is gone
             self._loop_error = error
+            self._cancel_pending()
         finally:
             self._loop.close()
+
+    def _cancel_pending(self, grace_s: float = 5.0) -> None:
+        """Cancel what a loop stopped under the app left pending (as ``asyncio.run`` does), for at most
+        ``grace_s``: its tasks end here rather than as "Task was destroyed but it is pending!" later."""
+        assert self._loop is not None
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(BaseException):
+                self._loop.run_until_complete(asyncio.wait(pending, timeout=grace_s))
 
     async def _lifespan(self) -> None:
         self._stopped = asyncio.Event()
@@ -214,6 +228,8 @@ class InProcessApp:
             try:
                 await self._wrapped(scope, receive, send)
             except BaseException as error:
+                if isinstance(error, asyncio.CancelledError):  # only _cancel_pending cancels a request
+                    error = RuntimeError("the in-process app's event loop was stopped under the request")
                 if not response_started:
                     started.put(error)
                 elif not disconnect.is_set():
