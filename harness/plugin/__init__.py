@@ -84,9 +84,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(error.render()) from None
     config.stash[STATE] = state
     config.pluginmanager.register(state.outcomes, "harness.outcomes")
-    from . import checking, fixtures, inference, report, results, workers
+    from . import checking, fixtures, inference, report, results, stack_death, workers
 
-    for module in (fixtures, inference, checking, report, results, workers):
+    for module in (fixtures, inference, checking, report, results, workers, stack_death):
         config.pluginmanager.register(module, module.__name__)
 
 

@@ -167,9 +167,10 @@ LOG_LINES = 40
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
-    if report.failed:
-        state = active_state(item.config)
-        running = state.stack.running if state is not None else None
+    state = active_state(item.config)
+    # a dead stack's own message carries the log already
+    if report.failed and state is not None and state.death is None:
+        running = state.stack.running
         if running is not None and running.mode in {"server", "docker"}:
             try:
                 tail = running.log_tail(LOG_LINES)

@@ -29,6 +29,18 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class StackDeath:
+    """The stack under test died mid-run (``stack_death.py`` finds it and fails the tests)."""
+
+    headline: str  # "the stack under test died during t.py::test_x: the ogx server (pid 7) was killed by …"
+    full: str  # the headline with the stack-config value, the fix and the last lines of the app's log
+    reported: bool = False  # the full message went out with a test's failure
+
+    def short(self) -> str:
+        return f"router harness: not run: {self.headline} (that test's failure shows the app's log)"
+
+
+@dataclass
 class PluginState:
     settings: Settings
     stack: StackSession
@@ -45,6 +57,7 @@ class PluginState:
     stack_description: str | None = None  # set once a stack ran (here or on an xdist worker)
     dropped_connections: list[str] = field(default_factory=list)  # the running stack's, filled as it goes
     from_workers: dict[str, list[Any]] = field(default_factory=dict)  # the xdist controller: parts by key
+    death: StackDeath | None = None  # the stack died mid-run: the later tests fail without running
     _timelines: Timelines | None = None
 
     @classmethod

@@ -9,8 +9,10 @@ streamed chunk by chunk as the app sends them. Client disconnects reach the app 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -32,10 +34,9 @@ class _Call:
 
     def iter_chunks(self) -> Iterator[bytes]:
         while True:
-            try:
-                item = self.chunks.get(timeout=self.read_timeout)
-            except queue.Empty:
-                raise TimeoutError(f"the in-process app sent nothing for {self.read_timeout:.0f} s") from None
+            item = _take(self.chunks, self.read_timeout, self.loop)
+            if item is None:
+                raise TimeoutError(f"the in-process app sent nothing for {self.read_timeout:.0f} s")
             if item is _END:
                 return
             if isinstance(item, BaseException):
@@ -43,7 +44,22 @@ class _Call:
             yield item
 
     def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.disconnect.set)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the app is gone, nobody to tell
+            self.loop.call_soon_threadsafe(self.disconnect.set)
+
+
+def _take(box: queue.Queue[Any], timeout: float, loop: asyncio.AbstractEventLoop) -> Any:
+    """The next item the app's loop puts in ``box``, or None after ``timeout``; a loop that stopped running
+    puts nothing more, so that raises at once instead of waiting out the timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return box.get(timeout=min(1.0, timeout))
+        except queue.Empty:
+            if not loop.is_running():
+                raise RuntimeError("the in-process app's event loop is no longer running") from None
+            if time.monotonic() >= deadline:
+                return None
 
 
 class InProcessApp:
@@ -60,6 +76,8 @@ class InProcessApp:
         self._startup_error: BaseException | None = None
         self._wrapped: Any = None
         self._listener: Any = None
+        self._stopping = False
+        self._loop_error: BaseException | None = None  # what ended the loop thread early
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run_loop, name="harness-app-loop", daemon=True)
@@ -80,7 +98,20 @@ class InProcessApp:
             self._listener = listener
         return str(self._listener.url)
 
+    def ended(self, settle: float = 0) -> str | None:
+        """Why the app's event loop thread ended before ``stop()``, or None while it runs. A loop that no
+        longer runs gets ``settle`` seconds for its thread to finish, so the answer can say why."""
+        if self._thread is None or self._stopping or not self._ready.is_set():
+            return None
+        if settle and self._loop is not None and not self._loop.is_running():
+            self._thread.join(settle)
+        if self._thread.is_alive():
+            return None
+        error = self._loop_error
+        return "its event loop thread ended" + (f": {type(error).__name__}: {error}" if error else "")
+
     def stop(self) -> None:
+        self._stopping = True
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
@@ -93,8 +124,22 @@ class InProcessApp:
         asyncio.set_event_loop(self._loop)
         try:
             self._loop.run_until_complete(self._lifespan())
+        except BaseException as error:  # kept for ended(): the tests are told why the app is gone
+            self._loop_error = error
+            self._cancel_pending()
         finally:
             self._loop.close()
+
+    def _cancel_pending(self, grace_s: float = 5.0) -> None:
+        """Cancel what a loop stopped under the app left pending (as ``asyncio.run`` does), for at most
+        ``grace_s``: its tasks end here rather than as "Task was destroyed but it is pending!" later."""
+        assert self._loop is not None
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(BaseException):
+                self._loop.run_until_complete(asyncio.wait(pending, timeout=grace_s))
 
     async def _lifespan(self) -> None:
         self._stopped = asyncio.Event()
@@ -181,6 +226,8 @@ class InProcessApp:
             try:
                 await self._wrapped(scope, receive, send)
             except BaseException as error:
+                if isinstance(error, asyncio.CancelledError):  # only _cancel_pending cancels a request
+                    error = RuntimeError("the in-process app's event loop was stopped under the request")
                 if not response_started:
                     started.put(error)
                 elif not disconnect.is_set():
@@ -188,8 +235,14 @@ class InProcessApp:
             finally:
                 chunks.put(_END)
 
+        if self._loop.is_closed():
+            raise RuntimeError(
+                f"the in-process app cannot answer: {self.ended() or 'its event loop is closed'}"
+            )
         asyncio.run_coroutine_threadsafe(run(), self._loop)
-        first = started.get(timeout=self._read_timeout)
+        first = _take(started, self._read_timeout, self._loop)
+        if first is None:
+            raise TimeoutError(f"the in-process app did not start answering in {self._read_timeout:.0f} s")
         if isinstance(first, BaseException):
             raise first
         return first

@@ -46,6 +46,11 @@ class RunningStack:
     # who sees the exchanges that reach the app through its socket without the harness's clients
     # (library mode's loopback listener; in other modes the app's own socket is not observed)
     socket_observers: list[Callable[[Any], None]] = field(default_factory=list)
+    # Why the app is no longer there (its process exited, its container stopped, its event loop thread
+    # ended, its URL stopped answering), or None while it is. Cheap: asked before every test. ``settle``
+    # (seconds) is asked after a failed test: an app that no longer accepts connections gets that long to
+    # finish dying, so the answer names its exit status rather than only the refused connection.
+    gone: Callable[[float], str | None] = lambda settle: None
 
     def socket_url(self) -> str:
         """A URL any HTTP client can open: the app's own socket, or in library mode a loopback listener

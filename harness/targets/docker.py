@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING, Any
 from harness.core.errors import TargetError, UsageError
 from harness.targets.base import AppEnvironment, RunningStack
 from harness.targets.docker_engine import ensure_engine
+from harness.targets.exit_status import container_ended
 from harness.targets.health import wait_healthy
-from harness.targets.ports import free_port, require_free
+from harness.targets.ports import accepts_connections, free_port, require_free
 from harness.targets.registry import OpenContext, register
 from harness.targets.server import loopback_config
 from harness.targets.stack_config import ConfigFinder, StackSelection
@@ -265,13 +266,14 @@ class DockerTarget:
         self._name: str | None = None
         self._config_dir: Path | None = None
         self._kept_log = ""
+        self._port = 0
 
     def __enter__(self) -> RunningStack:
         client = ensure_engine()
         reap_stale_containers(client)
         if self.port is not None:
             require_free(self.port, f"docker:{self.image}?port={self.port}")
-        port = self.port or free_port()
+        port = self._port = self.port or free_port()
         base_url = f"http://{LOOPBACK}:{port}"
         try:
             self._config_dir = Path(tempfile.mkdtemp(prefix="router-harness-docker-"))
@@ -291,6 +293,7 @@ class DockerTarget:
             config=self.config,
             log_tail=self.log_tail,
             describe=f"{self.image}, docker mode on {base_url}, {self.config}",
+            gone=self.gone,
         )
 
     def __exit__(
@@ -352,6 +355,34 @@ class DockerTarget:
             code = self.container.attrs.get("State", {}).get("ExitCode")
             return f"the container exited with code {code} during start-up"
         return None
+
+    def gone(self, settle: float = 0) -> str | None:
+        """How the container ended (its state: exit code, signal, OOMKilled), or None while it runs; see
+        ``RunningStack.gone``. An engine that does not answer says nothing about the container: None."""
+        import docker
+        import requests
+
+        container = self.container
+        if container is None:
+            return None
+        deadline = time.monotonic() + settle
+        while True:
+            try:
+                container.reload()
+            except docker.errors.NotFound:
+                return f"the container {container.name} is gone: something removed it while the tests ran"
+            except (docker.errors.DockerException, requests.exceptions.RequestException):
+                return None
+            if container.status in ("exited", "dead"):
+                return f"the container {container.name} {container_ended(container.attrs.get('State', {}))}"
+            if not settle or accepts_connections(LOOPBACK, self._port):
+                return None
+            if time.monotonic() >= deadline:
+                return (
+                    f"the container {container.name} is {container.status}, but nothing accepts connections "
+                    f"on {LOOPBACK}:{self._port} after {settle:.0f} s (its app is shutting down, or hung)"
+                )
+            time.sleep(0.1)
 
     def _failure(self, problem: str) -> TargetError:
         return TargetError(

@@ -75,7 +75,13 @@ class LibraryTarget:
             log_tail=self._log.tail,
             asgi_app=self._app,
             describe=f"{self.profile.name} {version}, library mode, {self.config}",
+            gone=self.gone,
         )
+
+    def gone(self, settle: float = 0) -> str | None:
+        """Whether the in-process app's event loop thread still runs; see ``RunningStack.gone``."""
+        ended = self._app.ended(settle) if self._app is not None else None
+        return f"the {self.profile.name} app (in-process, library mode): {ended}" if ended else None
 
     def __exit__(self, *exc: object) -> None:
         if self._app is not None:

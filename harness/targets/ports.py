@@ -25,3 +25,12 @@ def require_free(port: int, option_value: str) -> None:
                 fix=f"stop whatever listens on {port} (e.g. `ss -ltnp 'sport = :{port}'`), "
                 "or drop the port: --stack-config=server:<config>",
             ) from None
+
+
+def accepts_connections(host: str, port: int, *, timeout: float = 2.0) -> bool:
+    """Whether something accepts a TCP connection on ``host:port`` (nothing is sent on it)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -14,9 +14,10 @@ import yaml
 from harness.core.errors import TargetError, UsageError
 
 from .base import AppEnvironment, RunningStack
+from .exit_status import process_ended
 from .health import wait_healthy
 from .log_tail import file_tail
-from .ports import free_port, require_free
+from .ports import accepts_connections, free_port, require_free
 from .profiles import StackProfile
 from .registry import OpenContext, register
 from .stack_config import ConfigFinder, StackSelection, bad_value
@@ -72,6 +73,7 @@ class ServerTarget:
         self.option_value = option_value or f"server:{config}"
         self.log_path = env.state_dir / "server.log"
         self._proc: subprocess.Popen[bytes] | None = None
+        self._port = 0
 
     def log_tail(self, n: int = 30) -> str:
         return file_tail(self.log_path, n)
@@ -80,7 +82,7 @@ class ServerTarget:
         version = self.profile.require_installed()
         if self.port is not None:
             require_free(self.port, self.option_value)
-        port = self.port or free_port()
+        port = self._port = self.port or free_port()
         config = loopback_config(self.config, self.env.state_dir / "stack-config.yaml", port)
         defaults = {name: value for name, value in self.profile.server_env if name not in os.environ}
         # the app's own temporary files (OGX's CLI writes the resolved config, secrets included, as
@@ -129,7 +131,25 @@ class ServerTarget:
             config=self.config,
             log_tail=self.log_tail,
             describe=f"{self.profile.name} {version}, server mode on {base_url}, {self.config}",
+            gone=self.gone,
         )
+
+    def gone(self, settle: float = 0) -> str | None:
+        """How the server ended, or None while it runs; see ``RunningStack.gone``."""
+        proc = self._proc
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            if not settle or accepts_connections("127.0.0.1", self._port):
+                return None
+            try:
+                proc.wait(timeout=settle)
+            except subprocess.TimeoutExpired:
+                return (
+                    f"the {self.profile.name} server (pid {proc.pid}) no longer accepts connections on "
+                    f"127.0.0.1:{self._port}, and it has not exited after {settle:.0f} s (shutting down, or hung)"
+                )
+        return f"the {self.profile.name} server (pid {proc.pid}) {process_ended(proc.returncode)}"
 
     def _exited(self) -> str | None:
         if self._proc is not None and self._proc.poll() is not None:
@@ -138,7 +158,12 @@ class ServerTarget:
 
     def __exit__(self, *exc: object) -> None:
         proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
+        if proc is None:
+            return
+        if proc.poll() is not None:
+            # a server that died (killed, crashed) leaves its own children (OGX's job workers) running
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
             return
         try:
             os.killpg(proc.pid, signal.SIGTERM)

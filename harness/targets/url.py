@@ -9,6 +9,7 @@ from harness.core.errors import TargetError
 
 from .base import RunningStack
 from .health import wait_healthy
+from .ports import accepts_connections
 from .profiles import get_profile
 from .registry import register
 from .stack_config import StackSelection, bad_value
@@ -31,8 +32,21 @@ class UrlTarget:
                 "base URL, or let the harness start one: --stack-config=server:<config>",
             )
         return RunningStack(
-            base_url=self.url, mode="url", profile=self.profile, describe=f"{self.profile} at {self.url}"
+            base_url=self.url,
+            mode="url",
+            profile=self.profile,
+            describe=f"{self.profile} at {self.url}",
+            gone=self.gone,
         )
+
+    def gone(self, settle: float = 0) -> str | None:
+        """Whether the stack still accepts connections (all a URL tells); see ``RunningStack.gone``."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if accepts_connections(host, port):
+            return None
+        return f"the stack at {self.url} stopped answering: nothing accepts connections on {host}:{port}"
 
     def __exit__(self, *exc: object) -> None:
         return None

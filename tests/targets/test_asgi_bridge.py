@@ -100,3 +100,33 @@ def test_observing_transport_reports_each_exchange_once():
         client.get("http://x/a")
         client.get("http://x/b")
     assert [e.request.url for e in seen] == ["http://x/a", "http://x/b"]
+
+
+def test_a_loop_that_stops_fails_the_request_at_once_and_says_why():
+    """Something stops the app's event loop mid-stream: the read fails at once (not after the read
+    timeout), the bridge says why the loop thread ended, and a new request is refused naming it."""
+    asgi = StreamingApp()
+    running = InProcessApp(asgi, startup_timeout=10, read_timeout=10)
+    running.start()
+    loop = running._loop
+    with httpx.Client(transport=sync_transport(running, httpx), base_url="http://app") as client:
+        with client.stream("GET", "/stream") as response:
+            chunks = response.iter_raw()
+            assert next(chunks) == b"data: first\n\n"
+            loop.call_soon_threadsafe(loop.stop)
+            with pytest.raises(RuntimeError, match="event loop (is no longer running|was stopped under)"):
+                next(chunks)
+        asgi.first_read.set()  # the app's executor thread may end
+        assert running.ended(settle=10) == (
+            "its event loop thread ended: RuntimeError: Event loop stopped before Future completed."
+        )
+        with pytest.raises(RuntimeError, match="cannot answer: its event loop thread ended"):
+            client.get("/stream")
+    running.stop()
+
+
+def test_a_stopped_app_has_not_ended(app):
+    _, running = app
+    assert running.ended() is None
+    running.stop()
+    assert running.ended() is None
