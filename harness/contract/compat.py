@@ -118,14 +118,15 @@ def read_compat(path: Path) -> dict[str, Any]:
         data = json.loads(Path(path).read_text())
     except FileNotFoundError:
         raise UsageError(
-            "harness compat: no such results file",
+            "no such results file",
             value=str(path),
-            allowed="a compat-<mode>.json a suites run wrote in its report directory",
-            fix="run the suites first (./dev suites), then pass reports/compat-library.json",
+            allowed="a compat-<mode>.json a run with --reference wrote in its report directory",
+            fix="run pytest with the harness first (the reference is on by default), then pass "
+            "reports/compat-<mode>.json",
         ) from None
     except ValueError as error:
         raise UsageError(
-            f"harness compat: {path} is not JSON: {error}",
+            f"{path} is not JSON: {error}",
             value=str(path),
             allowed="a compat-<mode>.json file",
             fix="pass the file the run wrote",
@@ -134,7 +135,7 @@ def read_compat(path: Path) -> dict[str, Any]:
         isinstance(data, dict) and data.get("format") == FORMAT and {"routes", "findings"} <= data.keys()
     ):
         raise UsageError(
-            f"harness compat: {path} is not a compatibility results file",
+            f"{path} is not a compatibility results file",
             value=str(path),
             allowed=f"JSON with format {FORMAT}, routes and findings (reports/compat-<mode>.json)",
             fix="pass the compat-<mode>.json from the run's report directory",

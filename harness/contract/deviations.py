@@ -74,7 +74,7 @@ class Deviations:
             what="the deviations file",
             error=UsageError,
             allowed="a YAML list of {check, operation, reason[, target, seen_by, status]} entries",
-            fix="fix the syntax at the line named, or leave the option out to run without declared deviations",
+            fix="fix the syntax at the line named, or pass --deviations=none to run without declared deviations",
         )
         return cls.from_list(data if data is not None else [], source=str(path))
 

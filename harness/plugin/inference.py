@@ -118,15 +118,36 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             and not any(part["problem"] for part in parts)
             and len({(part["cassette_dir"], part["rules_digest"]) for part in parts}) == 1
         ):
-            write_usage(
+            path = write_usage(
                 Path(parts[0]["cassette_dir"]),
                 parts[0]["rules_digest"],
                 known={key for part in parts for key in part["known"]},
                 used={key for part in parts for key in part["used"]},
             )
+            state.usage_note = f"written to {path}"
+        else:
+            problems = sorted({part["problem"] for part in parts if part["problem"]})
+            state.usage_note = "not written: " + ("; ".join(problems) or "the run did not pass")
         return
-    if endpoint is not None and full_run_problem(session, state, exitstatus, endpoint.cassette_dir) is None:
-        endpoint.write_usage()
+    if endpoint is not None:
+        problem = full_run_problem(session, state, exitstatus, endpoint.cassette_dir)
+        if problem is None:
+            state.usage_note = f"written to {endpoint.write_usage()}"
+        else:
+            state.usage_note = f"not written: {problem}"
+
+
+def _named_paths(config: pytest.Config) -> list[str]:
+    """Paths the command line named, other than the project's root."""
+    from pathlib import Path
+
+    here = Path(config.invocation_params.dir)
+    named = []
+    for arg in config.invocation_params.args:
+        path = here / str(arg).split("::")[0]
+        if not str(arg).startswith("-") and path.exists() and path.resolve() != config.rootpath.resolve():
+            named.append(str(arg))
+    return named
 
 
 def full_run_problem(
@@ -146,8 +167,14 @@ def full_run_problem(
         # e.g. a scratch project pointed at this repository's cassettes: its suites are not theirs
         return f"the cassette directory {cassette_dir} lies outside this run's project {config.rootpath}"
     suites_dir = config.rootpath / "suites"
-    if not suites_dir.is_dir():
-        return f"no suites directory under {config.rootpath}"
+    if not suites_dir.is_dir():  # a project of its own: the whole of it ran if no path was named
+        named = _named_paths(config)
+        if named:
+            return (
+                f"the command line named {', '.join(named)}: only a run of the whole project (no paths) "
+                "tells which entries are unused"
+            )
+        return None
     expected = {
         p.name for p in suites_dir.iterdir() if p.is_dir() and any(p.glob("test_*.py"))
     } - NOT_REPLAYED_SUITES

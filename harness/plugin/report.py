@@ -86,7 +86,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     run = state.run
     write = terminalreporter.write_line
     terminalreporter.section("router harness")
-    for line in summary_lines(outcomes, run) + _dropped_lines(state.dropped_connections):
+    usage = [f"cassette usage (harness cassettes prune): {state.usage_note}"] if state.usage_note else []
+    for line in summary_lines(outcomes, run) + _dropped_lines(state.dropped_connections) + usage:
         write(line)
     for finding in getattr(run, "across_workers", []):
         write(

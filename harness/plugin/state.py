@@ -57,6 +57,7 @@ class PluginState:
     stack_description: str | None = None  # set once a stack ran (here or on an xdist worker)
     dropped_connections: list[str] = field(default_factory=list)  # the running stack's, filled as it goes
     from_workers: dict[str, list[Any]] = field(default_factory=dict)  # the xdist controller: parts by key
+    usage_note: str | None = None  # a replay run: whether it wrote the usage file for `cassettes prune`
     death: StackDeath | None = None  # the stack died mid-run: the later tests fail without running
     _timelines: Timelines | None = None
 

@@ -101,3 +101,15 @@ def test_a_directory_that_is_not_ogx_tests_is_named(tmp_path: Path) -> None:
 def test_no_path_is_named(tmp_path: Path) -> None:
     result = harness_ogx_run(tmp_path)
     assert result.returncode == 2 and "no test path given" in result.stderr
+
+
+def test_a_missing_package_of_the_ogx_tests_extra_is_named_with_its_install_line() -> None:
+    from harness.core.errors import UsageError
+    from harness.plugin.ogx.requirements import EXTRA, check_installed
+
+    check_installed()  # this environment has the extra
+    with pytest.raises(UsageError) as raised:
+        check_installed({"json": "json", "no_such_module_of_the_extra": "no-such-dist"})
+    assert raised.value.value == "no-such-dist"
+    assert raised.value.fix == f"pip install '{EXTRA}'"
+    assert "not installed: no-such-dist" in raised.value.message

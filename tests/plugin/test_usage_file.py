@@ -88,3 +88,45 @@ def test_under_xdist_a_green_run_records_every_workers_entries(pytester):
     usage = json.loads((cassettes / ".usage.json").read_text())
     assert len(usage["used"]) == 2, usage["used"]  # one entry from each worker
     assert usage["run_id"] is None
+
+
+def _own_project(pytester: pytest.Pytester) -> Path:
+    """A project of its own: tests at the top, no suites/ folder."""
+    pytester.makepyfile(test_earth=EARTH, test_saturn=SATURN)
+    target = pytester.path / "cassettes"
+    shutil.copytree(
+        REPO / "cassettes", target, ignore=shutil.ignore_patterns(".usage.json*", "..usage.json*")
+    )
+    return target
+
+
+def _run_own(pytester: pytest.Pytester, *paths: str) -> pytest.RunResult:
+    return pytester.runpytest_subprocess(
+        *paths,
+        "-p",
+        "no:cacheprovider",
+        f"--deviations={REPO / 'harness' / 'bundled' / 'deviations.yaml'}",
+        timeout=300,
+    )
+
+
+def test_a_project_without_suites_records_a_green_run_of_the_whole_project(pytester):
+    cassettes = _own_project(pytester)
+    result = _run_own(pytester)
+    result.assert_outcomes(passed=2)
+    usage = json.loads((cassettes / ".usage.json").read_text())
+    assert len(usage["used"]) == 2
+    result.stdout.fnmatch_lines([f"cassette usage (harness cassettes prune): written to {cassettes}*"])
+
+
+def test_a_run_of_one_file_of_a_project_says_why_it_records_nothing(pytester):
+    cassettes = _own_project(pytester)
+    result = _run_own(pytester, "test_earth.py")
+    result.assert_outcomes(passed=1)
+    assert not (cassettes / ".usage.json").exists()
+    result.stdout.fnmatch_lines(
+        [
+            "cassette usage (harness cassettes prune): not written: the command line named test_earth.py: "
+            "only a run of the whole project (no paths) tells which entries are unused"
+        ]
+    )

@@ -41,8 +41,8 @@ GROUP = "router harness: OGX compatibility (OGX's own options)"
 UNSUPPORTED = {
     "report": (
         "--report",
-        "the harness writes its own report: reports/harness-<mode>.md and junit-<mode>.xml "
-        "(--harness-report-dir)",
+        "the harness writes its own report: reports/harness-<mode>.md and results-<mode>.json "
+        "(--harness-report-dir); add --junitxml=PATH for JUnit XML",
     ),
 }
 
@@ -81,8 +81,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_load_initial_conftests(
     early_config: pytest.Config, parser: pytest.Parser, args: list[str]
 ) -> None:
+    from .requirements import check_installed
+
     try:
         tests = find_ogx_tests(path_arguments(args), Path(early_config.invocation_params.dir))
+        check_installed()
     except HarnessError as error:
         raise pytest.UsageError(error.render()) from None
     early_config.stash[_STATE] = OgxState(tests)
