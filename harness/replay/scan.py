@@ -38,13 +38,35 @@ class SecretFinding:
 
 
 def cassette_files(paths: Iterable[Path]) -> list[Path]:
+    """The files to scan: each file named, and under each directory the files that look like cassettes
+    (a report's JSON is not one, so a directory of reports counts as holding none)."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES and looks_like_cassette(p)
+            )
         else:
             found.append(path)
     return found
+
+
+def looks_like_cassette(path: Path) -> bool:
+    """A cassette (``interactions:`` at the top level) or an OGX recording (``request`` and ``response``).
+    A file that does not parse is scanned all the same: a damaged cassette may still hold a secret."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix != ".json":
+        return _TOP_INTERACTIONS.search(text) is not None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return True
+    if isinstance(data, dict):
+        return {"request", "response"} <= data.keys() or "interactions" in data
+    return False
+
+
+_TOP_INTERACTIONS = re.compile(r"^interactions:", re.MULTILINE)
 
 
 def scan_files(paths: Iterable[Path], redactor: Redactor) -> list[SecretFinding]:

@@ -32,6 +32,12 @@ def leaky_cassette(tmp_path, suffix=".yaml"):
     return path
 
 
+def test_a_damaged_json_cassette_in_a_directory_is_still_scanned(tmp_path, capsys):
+    (tmp_path / "cut.json").write_text('{"request": {"headers": {"Authorization": "Bearer ' + LEAK + '"')
+    assert run("cassettes", "scan", str(tmp_path)) == 1
+    assert "cut.json" in capsys.readouterr().out
+
+
 def test_scan_passes_clean_cassettes(tmp_path, capsys):
     write_cassette(tmp_path / "clean.yaml", [recorded(chat("Bearer bonds and sk-short"))])
     assert run("cassettes", "scan", str(tmp_path)) == 0
@@ -124,11 +130,15 @@ def test_import_ogx_command_reports_what_it_did(tmp_path, capsys):
     assert (tmp_path / "out/responses/test_x.yaml").exists()
 
 
-@pytest.mark.parametrize("layout", ["empty directory", "no cassettes in it"])
+@pytest.mark.parametrize("layout", ["empty directory", "no cassettes in it", "reports, not cassettes"])
 def test_scan_of_nothing_says_so_and_exits_2(tmp_path, layout):
     if layout == "no cassettes in it":
         (tmp_path / "notes.txt").write_text("Bearer sk-live-0123456789abcdefghijklmn")
         (tmp_path / "sub").mkdir()
+    if layout == "reports, not cassettes":  # a report directory: JSON and YAML that are not cassettes
+        (tmp_path / "results-library.json").write_text(json.dumps({"format": "x", "tests": []}))
+        (tmp_path / "list.json").write_text("[1, 2]")
+        (tmp_path / "setup.yaml").write_text("name: gpt\nmodel: openai/gpt-4o\n")
     result = subprocess.run(
         [sys.executable, "-m", "harness", "cassettes", "scan", str(tmp_path)],
         capture_output=True,
