@@ -68,7 +68,10 @@ class Deviations:
         self._used: set[int] = set()
 
     @classmethod
-    def load(cls, path: str | Path) -> Deviations:
+    def load(cls, path: str | Path, *, _including: tuple[Path, ...] = ()) -> Deviations:
+        """The entries of ``path``, in order; an entry ``- include: bundled`` (the harness's own file) or
+        ``- include: other.yaml`` (relative to this file) stands for that file's entries, so a project
+        adds its deviations to the bundled ones instead of copying them."""
         data = read_document(
             path,
             what="the deviations file",
@@ -76,7 +79,20 @@ class Deviations:
             allowed="a YAML list of {check, operation, reason[, target, seen_by, status]} entries",
             fix="fix the syntax at the line named, or pass --deviations=none to run without declared deviations",
         )
-        return cls.from_list(data if data is not None else [], source=str(path))
+        data = data if data is not None else []
+        if not isinstance(data, list):
+            return cls.from_list(data, source=str(path))
+        here = Path(path).resolve()
+        entries: list[Deviation] = []
+        for i, item in enumerate(data, 1):
+            if isinstance(item, dict) and set(item) == {"include"}:
+                entries += cls.load(
+                    _included(item["include"], here, f"{path}, entry {i}", _including),
+                    _including=(*_including, here),
+                ).entries
+            else:
+                entries.append(_entry(item, f"{path}, entry {i}"))
+        return cls(entries)
 
     @classmethod
     def from_list(cls, data: Any, *, source: str = "<deviations>") -> Deviations:
@@ -122,6 +138,29 @@ class Deviations:
 
     def __iter__(self) -> Iterator[Deviation]:
         return iter(self.entries)
+
+
+def _included(value: Any, including: Path, where: str, chain: tuple[Path, ...]) -> Path:
+    """The file an ``include:`` entry names: ``bundled``, or a path relative to the including file."""
+    from harness.core.bundled import DEVIATIONS
+
+    path = DEVIATIONS if value == "bundled" else including.parent / str(value)
+    if not isinstance(value, str) or not path.is_file():
+        raise UsageError(
+            f"{where}: include: {value!r} names no deviations file",
+            value=str(value),
+            allowed="'bundled' (the harness's own deviations), or a YAML file's path relative to "
+            f"{including.name}",
+            fix="correct the name, or drop the entry",
+        )
+    if path.resolve() in (*chain, including):
+        raise UsageError(
+            f"{where}: include: {value!r} includes a file that is already being read (a cycle)",
+            value=str(value),
+            allowed="files that do not include each other",
+            fix="drop one of the include entries",
+        )
+    return path
 
 
 def _entry(item: Any, where: str) -> Deviation:

@@ -177,3 +177,43 @@ def test_error_formats_seen_only_on_different_workers_are_compared():
     # a worker already reported detail vs error; only the third format, seen elsewhere, is new
     [third] = mixed_across_parts([[detail, error], [problem]], {frozenset({detail.shape, error.shape})})
     assert third.status == 409
+
+
+OWN = """
+- include: bundled
+- check: status_code_declared
+  operation: GET /v1/own
+  reason: the project's own
+"""
+
+
+def test_a_project_file_adds_its_entries_to_the_bundled_ones(tmp_path):
+    (tmp_path / "mine.yaml").write_text(OWN)
+    bundled = Deviations.load(DEVIATIONS)
+    mine = Deviations.load(tmp_path / "mine.yaml")
+    assert len(mine) == len(bundled) + 1
+    assert [e.reason for e in list(mine)[: len(bundled)]] == [e.reason for e in bundled]
+    assert list(mine)[-1].operation == "GET /v1/own"
+
+
+def test_an_include_is_relative_to_the_including_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "base.yaml").write_text(
+        "- check: status_code_declared\n  operation: '*'\n  reason: r\n"
+    )
+    (tmp_path / "mine.yaml").write_text("- include: sub/base.yaml\n")
+    assert len(Deviations.load(tmp_path / "mine.yaml")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- include: nope.yaml\n", "include: 'nope.yaml' names no deviations file"),
+        ("- include: mine.yaml\n", "includes a file that is already being read (a cycle)"),
+    ],
+)
+def test_a_bad_include_is_named(tmp_path, text, message):
+    (tmp_path / "mine.yaml").write_text(text)
+    with pytest.raises(UsageError) as raised:
+        Deviations.load(tmp_path / "mine.yaml")
+    assert message in raised.value.message and "mine.yaml, entry 1" in raised.value.message
