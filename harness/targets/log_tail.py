@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import re
 from collections import deque
 from pathlib import Path
 
@@ -35,3 +37,28 @@ def file_tail(path: Path, n: int = 30) -> str:
     except OSError:
         return ""
     return "\n".join(lines[-n:])
+
+
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit)\b(?::.*)?$")
+
+
+def last_exception(text: str) -> str | None:
+    """The last exception line (``ValueError: …``) in an app's log, plain or JSON lines (OGX's server
+    logs one JSON object per line, a traceback inside its ``event`` or ``exception`` string)."""
+    found = None
+    for line in text.splitlines():
+        parts = [line]
+        if line.lstrip().startswith("{"):
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    parts = [
+                        v
+                        for k, v in record.items()
+                        if k in {"event", "exception", "exc_info"} and isinstance(v, str)
+                    ]
+        for part in parts:
+            for candidate in part.splitlines():
+                if _EXCEPTION_LINE.match(candidate.strip()):
+                    found = candidate.strip()
+    return found

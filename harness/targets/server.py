@@ -16,7 +16,7 @@ from harness.core.errors import TargetError, UsageError
 from .base import AppEnvironment, RunningStack
 from .exit_status import process_ended
 from .health import wait_healthy
-from .log_tail import file_tail
+from .log_tail import file_tail, last_exception
 from .ports import accepts_connections, free_port, require_free
 from .profiles import StackProfile
 from .registry import OpenContext, register
@@ -116,9 +116,11 @@ class ServerTarget:
             raise
         if problem:
             tail = self.log_tail(40)
+            cause = last_exception(file_tail(self.log_path, 400))
             self.__exit__(None, None, None)
             raise TargetError(
-                f"the {self.profile.name} server did not become healthy: {problem}",
+                f"the {self.profile.name} server did not become healthy: {problem}"
+                + (f"; the app's last error: {cause}" if cause else ""),
                 value=self.option_value,
                 fix=f"read the log ({self.log_path}); check the stack config, or raise the deadline with "
                 "--stack-startup-timeout",
