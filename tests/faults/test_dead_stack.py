@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docker
-import httpcore  # noqa: F401
+import httpcore  # noqa: F401 - imported before any test, see below
 import pytest
 
 # Imported here, before any test: pytester drops the modules first imported during a test, and httpx
