@@ -50,15 +50,8 @@ class CassetteLibrary:
         library = cls(root, rules)
         for path in library.files():
             for index, interaction in enumerate(cassette.load(path)):
-                library._index(
-                    Entry(
-                        library.key_of(interaction),
-                        path,
-                        index,
-                        interaction,
-                        library.canonical_of(interaction),
-                    )
-                )
+                canonical = library.canonical_of(interaction)
+                library._index(Entry(canonical.key, path, index, interaction, canonical))
         return library
 
     def index_foreign(self, interactions: list[tuple[Path, Interaction]]) -> int:
