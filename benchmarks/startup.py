@@ -19,8 +19,10 @@ compared. The bare boot also reports its phases. The last line is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -56,8 +58,9 @@ async def boot():
         response = await client.get("/v1/health")
     healthy = time.perf_counter()
     assert response.status_code == 200, response.text
-    print(json.dumps({"import": imported - started, "create_app": created - imported,
-                      "lifespan": lifespan - created, "first_health": healthy - lifespan}), flush=True)
+    with open(os.environ["STARTUP_BENCH_PHASES"], "w") as out:
+        json.dump({"import": imported - started, "create_app": created - imported,
+                   "lifespan": lifespan - created, "first_health": healthy - lifespan}, out)
     os._exit(0)  # the boot ends at the first answer: no shutdown
 
 asyncio.run(boot())
@@ -76,15 +79,19 @@ def app_environment(state: Path, upstream: str, config: Path) -> dict[str, str]:
     }
 
 
-def timed_process(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(
-            f"{' '.join(command[:4])} … failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-        )
-    return elapsed, done.stdout
+def timed_process(command: list[str], env: dict[str, str], cwd: Path, log: Path) -> float:
+    """Seconds from start to exit. Output goes to ``log``, not a pipe: the app's worker processes outlive
+    a boot that ends without shutdown and would hold a pipe open. The process group is ended after."""
+    with log.open("w") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=out, start_new_session=True)
+        returncode = process.wait()
+        elapsed = time.perf_counter() - started
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    if returncode != 0:
+        raise SystemExit(f"{' '.join(command[:4])} … failed ({returncode}):\n{log.read_text()[-3000:]}")
+    return elapsed
 
 
 def main() -> int:
@@ -119,13 +126,15 @@ def main() -> int:
                 pytest_env = {**base_env, "HARNESS_REPORT_DIR": str(report_dir)}
                 order = ["bare", "pytest"] if round_ % 2 == 0 else ["pytest", "bare"]
                 for which in order:
+                    log = Path(tmp) / f"{which}-{round_}.log"
                     if which == "bare":
-                        elapsed, out = timed_process([sys.executable, "-c", BARE_BOOT], bare_env, Path(tmp))
-                        bare_times.append(elapsed)
-                        phases.append(json.loads(out.strip().splitlines()[-1]))
+                        phases_file = Path(tmp) / f"phases-{round_}.json"
+                        bare_env["STARTUP_BENCH_PHASES"] = str(phases_file)
+                        command = [sys.executable, "-c", BARE_BOOT]
+                        bare_times.append(timed_process(command, bare_env, state, log))
+                        phases.append(json.loads(phases_file.read_text()))
                     else:
-                        elapsed, _ = timed_process(pytest_command, pytest_env, REPO)
-                        pytest_times.append(elapsed)
+                        pytest_times.append(timed_process(pytest_command, pytest_env, REPO, log))
                 print(
                     f"round {round_ + 1}: bare boot {bare_times[-1]:.2f} s, pytest {pytest_times[-1]:.2f} s"
                 )

@@ -120,3 +120,23 @@ def test_a_file_that_is_not_an_ogx_recording_is_listed_and_the_rest_imported(tmp
 def test_a_missing_source_directory_is_named(tmp_path):
     with pytest.raises(CassetteError, match="does not exist"):
         import_ogx_recordings(tmp_path / "absent", tmp_path / "out")
+
+
+def test_served_in_place_a_body_is_rendered_when_first_read_and_is_the_text_the_importer_renders(rules):
+    import dataclasses
+
+    from harness.replay.ogx_recordings import RenderedOnRead, read_recording
+    from harness.replay.redaction import Redactor
+
+    nothing_to_redact = dataclasses.replace(rules, redactor=Redactor({}, (), frozenset()))
+    files = sorted(OGX_RECORDINGS.rglob("*.json"))
+    served = [read_recording(f, rules, redact=False) for f in files]
+    imported = [read_recording(f, nothing_to_redact, redact=True) for f in files]
+    pairs = [(a, b) for a, b in zip(served, imported, strict=True) if hasattr(a, "interaction")]
+    assert len(pairs) > 20
+    for lazy, eager in pairs:
+        assert isinstance(lazy.interaction, RenderedOnRead)
+        assert lazy.interaction._render is not None  # reading it did not render the body
+        assert lazy.interaction.response_body == eager.interaction.response_body
+        assert lazy.interaction._render is None  # rendered once, then kept
+        assert lazy.interaction.events() == eager.interaction.events()
