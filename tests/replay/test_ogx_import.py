@@ -140,3 +140,16 @@ def test_served_in_place_a_body_is_rendered_when_first_read_and_is_the_text_the_
         assert lazy.interaction.response_body == eager.interaction.response_body
         assert lazy.interaction._render is None  # rendered once, then kept
         assert lazy.interaction.events() == eager.interaction.events()
+
+
+def test_served_in_place_the_endpoint_indexes_what_the_importer_keeps(tmp_path, rules):
+    from harness.replay import ReplayEndpoint
+
+    import_ogx_recordings(OGX_RECORDINGS, tmp_path / "cassettes")
+    imported = {e.key: e.interaction for e in CassetteLibrary.load(tmp_path / "cassettes", rules).entries()}
+    with ReplayEndpoint(tmp_path / "none", ogx_recordings=(OGX_RECORDINGS,)) as endpoint:
+        served = {e.key: e.interaction for e in endpoint.library.entries()}
+    assert served.keys() == imported.keys()
+    for key, interaction in served.items():
+        assert interaction.status == imported[key].status
+        assert interaction.response_body == imported[key].response_body  # no secrets in these files
