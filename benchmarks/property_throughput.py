@@ -4,7 +4,7 @@ on the same in-process OGX 1.5.0, in one run.
     python benchmarks/property_throughput.py [--examples 10] [--seed 0] [--operations '*'] [--rounds 1]
                                              [--reference openai] [--profile]
 
-The app: OGX 1.5.0 in library mode (suites/stacks/replay.yaml, the real FastAPI app in this process,
+The app: OGX 1.5.0 in library mode (harness/bundled/stacks/replay.yaml, the real FastAPI app in this process,
 reached through the harness's streaming in-process bridge), its inference answered by the synthetic
 source, so model-calling operations run too. Both sides:
 
@@ -219,11 +219,13 @@ def on_ogx(args: argparse.Namespace, profiler: cProfile.Profile | None) -> tuple
             upstream_base_url=endpoint.base_url,
             extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))},
         )
-        with LibraryTarget(get_profile("ogx"), REPO / "suites" / "stacks" / "replay.yaml", env) as stack:
+        with LibraryTarget(
+            get_profile("ogx"), REPO / "harness" / "bundled" / "stacks" / "replay.yaml", env
+        ) as stack:
             return compare(
                 stack,
                 args,
-                deviations=Deviations.load(REPO / "suites" / "deviations.yaml"),
+                deviations=Deviations.load(REPO / "harness" / "bundled" / "deviations.yaml"),
                 target="ogx-1.5.0",
                 profiler=profiler,
             )
