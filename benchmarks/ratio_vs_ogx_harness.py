@@ -38,7 +38,7 @@ from pathlib import Path
 
 DOCUMENTED_SECONDS = 15.4  # OGX's harness, 23 Responses/Conversations tests, 2026-12-01 (issue 14)
 DOCUMENTED_TESTS = 23
-OUTCOME = re.compile(r"=+ (.*\bin [0-9.]+s.*) =+\s*$", re.MULTILINE)
+OUTCOME = re.compile(r"^=*\s*(\d+ (?:passed|failed|skipped|xfailed|error).*\bin [0-9.]+s\S*)", re.MULTILINE)
 
 
 @dataclass
