@@ -212,23 +212,24 @@ def _generated_only(side: Side) -> Callable[[Any], None]:
 
 def on_ogx(args: argparse.Namespace, profiler: cProfile.Profile | None) -> tuple[Side, Side, Side]:
     """OGX 1.5.0 in-process (library mode), inference answered by the synthetic source."""
-    state = Path(tempfile.mkdtemp(prefix="property-throughput-"))
-    with ReplayEndpoint(REPO / "cassettes", mode="synthetic") as endpoint:
-        env = AppEnvironment(
-            state_dir=state,
-            upstream_base_url=endpoint.base_url,
-            extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))},
-        )
-        with LibraryTarget(
-            get_profile("ogx"), REPO / "harness" / "bundled" / "stacks" / "replay.yaml", env
-        ) as stack:
-            return compare(
-                stack,
-                args,
-                deviations=Deviations.load(REPO / "harness" / "bundled" / "deviations.yaml"),
-                target="ogx-1.5.0",
-                profiler=profiler,
+    with tempfile.TemporaryDirectory(prefix="property-throughput-") as tmp:  # removed afterwards
+        state = Path(tmp)
+        with ReplayEndpoint(REPO / "cassettes", mode="synthetic") as endpoint:
+            env = AppEnvironment(
+                state_dir=state,
+                upstream_base_url=endpoint.base_url,
+                extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))},
             )
+            with LibraryTarget(
+                get_profile("ogx"), REPO / "harness" / "bundled" / "stacks" / "replay.yaml", env
+            ) as stack:
+                return compare(
+                    stack,
+                    args,
+                    deviations=Deviations.load(REPO / "harness" / "bundled" / "deviations.yaml"),
+                    target="ogx-1.5.0",
+                    profiler=profiler,
+                )
 
 
 def on_small_app(args: argparse.Namespace, profiler: cProfile.Profile | None) -> tuple[Side, Side, Side]:
