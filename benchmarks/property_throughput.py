@@ -2,9 +2,9 @@
 on the same in-process OGX 1.5.0, in one run.
 
     python benchmarks/property_throughput.py [--examples 10] [--seed 0] [--operations '*'] [--rounds 1]
-                                             [--profile]
+                                             [--reference openai] [--profile]
 
-The app: OGX 1.5.0 in library mode (suites/stacks/replay.yaml, the real FastAPI app in this process,
+The app: OGX 1.5.0 in library mode (harness/bundled/stacks/replay.yaml, the real FastAPI app in this process,
 reached through the harness's streaming in-process bridge), its inference answered by the synthetic
 source, so model-calling operations run too. Both sides:
 
@@ -22,7 +22,9 @@ They differ only in what happens around the request:
 - harness: the observing client (tees every body, SSE included) and ``check_exchange`` (operation and
   status declared, content type, discriminator-first response schema, error schema and error-format
   consistency, 5xx, SSE wire and Responses stream checks, deviations applied), plus
-  ``negative_data_rejected`` for negative cases — exactly what ``suites/contract`` does per example.
+  ``negative_data_rejected`` for negative cases — exactly what ``suites/contract`` does per example;
+  with the reference oracle on as well (``--reference``, default ``openai`` like the plugin's; its
+  one-time load happens before the clock starts, as it does once per process in a run).
 
 Operations alternate which side goes first (the app keeps state). The last line is
 ``ratio_vs_schemathesis: <harness seconds per example / schemathesis seconds per example>``.
@@ -46,6 +48,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harness.contract import ApiSpec, CheckOptions, Deviations
+from harness.contract.reference import check_reference_option, load_reference
 from harness.plugin.property_based.generation import Generator, ModelCatalogue
 from harness.plugin.property_based.runner import PropertyRun
 from harness.plugin.property_based.sending import PREPARED, Sender, Unsendable
@@ -164,7 +167,7 @@ def compare(
         sender,
         ApiSpec.from_dict(document),
         deviations,
-        CheckOptions(target=target),
+        CheckOptions(target=target, reference=args.reference),
         synthetic=True,
         command=lambda nodeid: nodeid,
     )
@@ -209,21 +212,24 @@ def _generated_only(side: Side) -> Callable[[Any], None]:
 
 def on_ogx(args: argparse.Namespace, profiler: cProfile.Profile | None) -> tuple[Side, Side, Side]:
     """OGX 1.5.0 in-process (library mode), inference answered by the synthetic source."""
-    state = Path(tempfile.mkdtemp(prefix="property-throughput-"))
-    with ReplayEndpoint(REPO / "cassettes", mode="synthetic") as endpoint:
-        env = AppEnvironment(
-            state_dir=state,
-            upstream_base_url=endpoint.base_url,
-            extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))},
-        )
-        with LibraryTarget(get_profile("ogx"), REPO / "suites" / "stacks" / "replay.yaml", env) as stack:
-            return compare(
-                stack,
-                args,
-                deviations=Deviations.load(REPO / "suites" / "deviations.yaml"),
-                target="ogx-1.5.0",
-                profiler=profiler,
+    with tempfile.TemporaryDirectory(prefix="property-throughput-") as tmp:  # removed afterwards
+        state = Path(tmp)
+        with ReplayEndpoint(REPO / "cassettes", mode="synthetic") as endpoint:
+            env = AppEnvironment(
+                state_dir=state,
+                upstream_base_url=endpoint.base_url,
+                extra={"TIKTOKEN_CACHE_DIR": str(prepare_tiktoken_cache(state / "tiktoken"))},
             )
+            with LibraryTarget(
+                get_profile("ogx"), REPO / "harness" / "bundled" / "stacks" / "replay.yaml", env
+            ) as stack:
+                return compare(
+                    stack,
+                    args,
+                    deviations=Deviations.load(REPO / "harness" / "bundled" / "deviations.yaml"),
+                    target="ogx-1.5.0",
+                    profiler=profiler,
+                )
 
 
 def on_small_app(args: argparse.Namespace, profiler: cProfile.Profile | None) -> tuple[Side, Side, Side]:
@@ -253,9 +259,15 @@ def main() -> int:
     )
     parser.add_argument("--rounds", type=int, default=1, help="passes over the operations (default 1)")
     parser.add_argument(
+        "--reference", default="openai", help="reference oracle for the harness side (default openai; none)"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="cProfile the harness side and print the top 30"
     )
     args = parser.parse_args()
+    args.reference = check_reference_option(args.reference)
+    if args.reference:
+        load_reference(args.reference)  # once per process, as in a run; not part of the per-example cost
     logging.disable(logging.WARNING)
     profiler = cProfile.Profile() if args.profile else None
     results = [
@@ -267,7 +279,8 @@ def main() -> int:
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
         print(out.getvalue())
     print(
-        f"{args.examples} examples per operation and mode, seed {args.seed}, {args.rounds} round(s), generation "
+        f"{args.examples} examples per operation and mode, seed {args.seed}, {args.rounds} round(s), "
+        f"reference {args.reference or 'none'}, generation "
         "phase only, same strategies and the same bridge transport on both sides"
     )
     ratios = []

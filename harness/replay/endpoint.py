@@ -120,8 +120,11 @@ class ReplayEndpoint:
         if not roots or self.mode in (InferenceMode.LIVE, InferenceMode.SYNTHETIC):
             return Corpus()
         corpus = read_corpus(list(roots), self.rules, redact=False)
-        kept, _, _ = pick_answers(corpus.recordings, self.library.key_of)
-        self.library.index_foreign([(r.source, r.interaction) for r in kept])
+        canonical = {id(r.interaction): self.library.canonical_of(r.interaction) for r in corpus.recordings}
+        kept, _, _ = pick_answers(corpus.recordings, lambda interaction: canonical[id(interaction)].key)
+        self.library.index_foreign(
+            [(r.source, r.interaction) for r in kept], canonical_of=lambda i: canonical[id(i)]
+        )
         return corpus
 
     def _source_for_mode(self) -> AnswerSource:

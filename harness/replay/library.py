@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,23 +51,22 @@ class CassetteLibrary:
         library = cls(root, rules)
         for path in library.files():
             for index, interaction in enumerate(cassette.load(path)):
-                library._index(
-                    Entry(
-                        library.key_of(interaction),
-                        path,
-                        index,
-                        interaction,
-                        library.canonical_of(interaction),
-                    )
-                )
+                canonical = library.canonical_of(interaction)
+                library._index(Entry(canonical.key, path, index, interaction, canonical))
         return library
 
-    def index_foreign(self, interactions: list[tuple[Path, Interaction]]) -> int:
+    def index_foreign(
+        self,
+        interactions: list[tuple[Path, Interaction]],
+        canonical_of: Callable[[Interaction], CanonicalRequest] | None = None,
+    ) -> int:
         """Entries read where they lie in another tool's format (OGX's recordings): served, never
-        written. A cassette entry with the same key wins. Returns how many were added."""
+        written. A cassette entry with the same key wins. Returns how many were added. ``canonical_of``
+        gives canonical forms already computed under these rules (they are the costly part)."""
+        canonical_of = canonical_of or self.canonical_of
         added = 0
         for file, interaction in interactions:
-            canonical = self.canonical_of(interaction)
+            canonical = canonical_of(interaction)
             if canonical.key in self._entries:
                 continue
             self._index(Entry(canonical.key, file, 0, interaction, canonical))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,30 +156,56 @@ def _interaction(
     body.update(body.pop("extra_body", None) or {})  # the SDK sends extra_body's fields at the top level
     is_models = endpoint.rstrip("/").endswith("/models")
     method = "GET" if is_models else str(request.get("method") or "POST").upper()
-    status, text, content_type, payloads = _answer(
+    status, render, content_type, payloads = _answer(
         response, streaming=bool(body.get("stream")), is_models=is_models
     )
-    interaction = Interaction(
-        method=method,
-        uri=rules.redactor.uri(f"{parts.scheme}://{parts.netloc}{endpoint}"),
-        request_body=""
+    fields: dict[str, Any] = {
+        "method": method,
+        "uri": rules.redactor.uri(f"{parts.scheme}://{parts.netloc}{endpoint}"),
+        "request_body": ""
         if method == "GET"
         else _stored(rules, body)
         if redact
         else json.dumps(body, ensure_ascii=False),
-        status=status,
-        response_body=redacted_body(rules.redactor, content_type, text) if redact else text,
-        request_headers={} if method == "GET" else {"content-type": ["application/json"]},
-        response_headers={"content-type": [content_type]},
-    )
-    return interaction, payloads
+        "status": status,
+        "request_headers": {} if method == "GET" else {"content-type": ["application/json"]},
+        "response_headers": {"content-type": [content_type]},
+    }
+    if redact:  # to be stored: the body is needed now
+        return Interaction(
+            response_body=redacted_body(rules.redactor, content_type, render()), **fields
+        ), payloads
+    return RenderedOnRead(render, **fields), payloads
+
+
+class RenderedOnRead(Interaction):
+    """An interaction whose response body is rendered from the recorded payloads when it is first read.
+    Replaying in place reads every recording to index it, but serves only a few; rendering every
+    stream's SSE text up front was most of the reading time."""
+
+    def __init__(self, render: Callable[[], str], **fields: Any) -> None:
+        super().__init__(response_body="", **fields)
+        self._render: Callable[[], str] | None = render
+
+    @property
+    def response_body(self) -> str:
+        if self._render is not None:
+            self._body, self._render = self._render(), None
+        return self._body
+
+    @response_body.setter
+    def response_body(self, value: str) -> None:
+        self._body, self._render = value, None
 
 
 def _stored(rules: MatchRules, body: dict[str, Any]) -> str:
     return json.dumps(rules.stored_body(body), indent=2, ensure_ascii=False)
 
 
-def _answer(response: dict[str, Any], *, streaming: bool, is_models: bool) -> tuple[int, str, str, list[Any]]:
+def _answer(
+    response: dict[str, Any], *, streaming: bool, is_models: bool
+) -> tuple[int, Callable[[], str], str, list[Any]]:
+    """(status, what renders the body, content type, the payloads)"""
     if response.get("is_exception"):
         error = response.get("exception_data") or {}
         status = error.get("status_code") if isinstance(error, dict) else None
@@ -186,7 +213,12 @@ def _answer(response: dict[str, Any], *, streaming: bool, is_models: bool) -> tu
             raise _NotReplayable("a recorded exception without an HTTP status (a client-side error)")
         detail = error.get("body")
         detail = detail if isinstance(detail, dict) else {"message": str(error.get("message") or "")}
-        return status, json.dumps({"error": detail}, ensure_ascii=False) + "\n", "application/json", []
+        return (
+            status,
+            (lambda: json.dumps({"error": detail}, ensure_ascii=False) + "\n"),
+            "application/json",
+            [],
+        )
     body = response.get("body")
     if body is None:
         raise _NotReplayable("no response body recorded")
@@ -196,15 +228,20 @@ def _answer(response: dict[str, Any], *, streaming: bool, is_models: bool) -> tu
         payloads = [_unwrap(item) for item in body]
         if is_models:
             listing = {"object": "list", "data": payloads}
-            return status, json.dumps(listing, indent=2, ensure_ascii=False) + "\n", "application/json", []
+            return status, lambda: _pretty(listing), "application/json", []
         if not (streaming or response.get("is_streaming")):
             raise _NotReplayable("a list answer to a request that is neither a stream nor a model listing")
-        text = (
-            "".join(f"data: {json.dumps(p, ensure_ascii=False)}\n\n" for p in payloads) + "data: [DONE]\n\n"
-        )
-        return status, text, "text/event-stream", payloads
+        return status, lambda: _event_stream(payloads), "text/event-stream", payloads
     payload = _unwrap(body)
-    return status, json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "application/json", [payload]
+    return status, lambda: _pretty(payload), "application/json", [payload]
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def _event_stream(payloads: list[Any]) -> str:
+    return "".join(f"data: {json.dumps(p, ensure_ascii=False)}\n\n" for p in payloads) + "data: [DONE]\n\n"
 
 
 def _unwrap(item: Any) -> Any:

@@ -12,6 +12,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -50,9 +51,15 @@ class Redactor:
     def text(self, text: str) -> str:
         for value in self.values:
             text = text.replace(value, self.placeholder)
+        if self._any_pattern is not None and self._any_pattern.search(text) is None:
+            return text  # no pattern matches anywhere, so none would replace anything
         for pattern in self.patterns.values():
             text = pattern.sub(self.placeholder, text)
         return text
+
+    @cached_property
+    def _any_pattern(self) -> re.Pattern[str] | None:
+        return any_of(self.patterns.values())
 
     def json(self, value: Any) -> Any:
         """Redact every string (keys included) in a decoded JSON value."""
@@ -92,3 +99,16 @@ class Redactor:
 
 def compile_patterns(patterns: dict[str, str]) -> dict[str, re.Pattern[str]]:
     return {kind: re.compile(source) for kind, source in patterns.items()}
+
+
+def any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches where any of ``patterns`` does (one scan of a text instead of one per
+    pattern), or None when they cannot be joined without changing their meaning: groups (a numbered
+    backreference would point elsewhere), flags, or a join that does not compile."""
+    patterns = list(patterns)
+    if not patterns or any(p.groups or p.flags & ~re.UNICODE for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except re.error:
+        return None

@@ -215,3 +215,62 @@ def test_invalid_keywords_are_dropped_and_reported_once():
 def test_real_specs_have_valid_schemas(live_spec, committed_spec):
     assert [f.check for f in check_document(live_spec)] == ["spec_refs_resolve"]
     assert check_document(committed_spec) == []
+
+
+# -- compiled on first use: the same errors as compiling the whole document up front ------------------
+
+JUNK = (
+    {},
+    [],
+    "x",
+    1,
+    None,
+    {"type": "bogus"},
+    {"object": 1, "id": 2},
+    {"type": "message", "role": 3},
+    {"data": [{"id": 1}]},
+    {"error": {}},
+)
+
+
+def _schema_pointers(spec: ApiSpec) -> list[str]:
+    from harness.contract.validation import _json_pointer, _schema_roots
+
+    return ["#" + _json_pointer(path) for _, path in _schema_roots(spec.prepared.doc)]
+
+
+def _errors_from_the_whole_document_map(spec: ApiSpec, pointers: list[str]) -> dict:
+    """What the validator answered when it compiled every subschema at once (``validator_map_for``)."""
+    validator = spec.validator
+    validator.compile_all()  # the same repaired document
+    whole = jsonschema_rs.validator_map_for(spec.prepared.doc)
+    found = {}
+    for pointer in pointers:
+        compiled = whole.get(pointer)
+        if compiled is None:
+            continue
+        for index, instance in enumerate(JUNK):
+            errors = [validator._convert(e, pointer) for e in compiled.iter_errors(instance)][:20]
+            found[pointer, index] = sorted(errors, key=lambda e: e.kind == "schema")
+    return found
+
+
+@pytest.mark.parametrize("which", ["ogx live spec", "openai reference"])
+def test_schemas_compiled_on_first_use_give_the_errors_the_whole_document_map_gave(which, live_spec):
+    from harness.contract.reference import load_reference
+
+    spec = live_spec if which == "ogx live spec" else ApiSpec.from_dict(load_reference("openai").spec.doc)
+    pointers = _schema_pointers(spec)
+    expected = _errors_from_the_whole_document_map(spec, pointers)
+    assert len(expected) > 10 * 300  # components and response schemas alike, {path} templates included
+    fresh = ApiSpec.from_dict(spec.doc)
+    got = {(pointer, index): fresh.validate(pointer, JUNK[index]) for pointer, index in expected}
+    assert got == expected
+
+
+def test_a_schema_that_cannot_compile_is_a_spec_error_naming_its_pointer():
+    from harness.core.errors import SpecError
+
+    spec = _spec({"Bad": {"type": "string", "pattern": "(unclosed"}})
+    with pytest.raises(SpecError, match="#/components/schemas/Bad"):
+        spec.validate("#/components/schemas/Bad", "x")

@@ -120,3 +120,36 @@ def test_a_file_that_is_not_an_ogx_recording_is_listed_and_the_rest_imported(tmp
 def test_a_missing_source_directory_is_named(tmp_path):
     with pytest.raises(CassetteError, match="does not exist"):
         import_ogx_recordings(tmp_path / "absent", tmp_path / "out")
+
+
+def test_served_in_place_a_body_is_rendered_when_first_read_and_is_the_text_the_importer_renders(rules):
+    import dataclasses
+
+    from harness.replay.ogx_recordings import RenderedOnRead, read_recording
+    from harness.replay.redaction import Redactor
+
+    nothing_to_redact = dataclasses.replace(rules, redactor=Redactor({}, (), frozenset()))
+    files = sorted(OGX_RECORDINGS.rglob("*.json"))
+    served = [read_recording(f, rules, redact=False) for f in files]
+    imported = [read_recording(f, nothing_to_redact, redact=True) for f in files]
+    pairs = [(a, b) for a, b in zip(served, imported, strict=True) if hasattr(a, "interaction")]
+    assert len(pairs) > 20
+    for lazy, eager in pairs:
+        assert isinstance(lazy.interaction, RenderedOnRead)
+        assert lazy.interaction._render is not None  # reading it did not render the body
+        assert lazy.interaction.response_body == eager.interaction.response_body
+        assert lazy.interaction._render is None  # rendered once, then kept
+        assert lazy.interaction.events() == eager.interaction.events()
+
+
+def test_served_in_place_the_endpoint_indexes_what_the_importer_keeps(tmp_path, rules):
+    from harness.replay import ReplayEndpoint
+
+    import_ogx_recordings(OGX_RECORDINGS, tmp_path / "cassettes")
+    imported = {e.key: e.interaction for e in CassetteLibrary.load(tmp_path / "cassettes", rules).entries()}
+    with ReplayEndpoint(tmp_path / "none", ogx_recordings=(OGX_RECORDINGS,)) as endpoint:
+        served = {e.key: e.interaction for e in endpoint.library.entries()}
+    assert served.keys() == imported.keys()
+    for key, interaction in served.items():
+        assert interaction.status == imported[key].status
+        assert interaction.response_body == imported[key].response_body  # no secrets in these files

@@ -53,3 +53,42 @@ def test_known_values_are_replaced_exactly():
 def test_find_reports_kind_and_position():
     found = list(redactor().find(f"xx {SECRET}"))
     assert [(f.kind, f.start) for f in found] == [("openai-style key", 3)]
+
+
+# -- one scan for "does any pattern match?" before the replacements ----------------------------------
+
+TEXTS = (
+    "",
+    "role",
+    "nothing to see here",
+    f"Authorization: Bearer {SECRET}",
+    f"two {SECRET} and AKIAABCDEFGHIJKLMNOP then ghp_{'a' * 36}",
+    "Bearer 123456789012abc= and -----BEGIN RSA PRIVATE KEY-----",
+    f"xoxb-1234567890-abcdef hf_{'B' * 34} AIza{'C' * 35}",
+    "sk-short",
+)
+
+
+def _one_pattern_at_a_time(r, text):
+    for pattern in r.patterns.values():
+        text = pattern.sub(r.placeholder, text)
+    return text
+
+
+def test_the_joined_prefilter_redacts_exactly_what_the_patterns_one_by_one_do():
+    r = redactor()
+    assert r._any_pattern is not None
+    for text in TEXTS:
+        assert r.text(text) == _one_pattern_at_a_time(r, text), text
+
+
+def test_patterns_that_cannot_be_joined_safely_are_applied_one_by_one():
+    import re
+
+    from harness.replay.redaction import Redactor, any_of
+
+    grouped = {"pair": re.compile(r"(ab)\1"), "plain": re.compile(r"zz+")}
+    flagged = {"loud": re.compile(r"(?i)secret-[a-z]+")}
+    assert any_of(grouped.values()) is None and any_of(flagged.values()) is None
+    assert Redactor(grouped, (), frozenset()).text("abab zzz") == "<redacted> <redacted>"
+    assert Redactor(flagged, (), frozenset()).text("SECRET-Key") == "<redacted>"

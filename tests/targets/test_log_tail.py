@@ -23,7 +23,10 @@ def test_an_exception_inside_a_json_log_line_is_found() -> None:
             json.dumps({"event": "Received interrupt signal, shutting down", "level": "info"}),
         ]
     )
-    assert last_exception(log) == "ValueError: Provider `inline::faisss` is not available for API `Api.vector_io`"
+    assert (
+        last_exception(log)
+        == "ValueError: Provider `inline::faisss` is not available for API `Api.vector_io`"
+    )
 
 
 def test_a_plain_traceback_is_found_and_the_last_one_wins() -> None:
