@@ -103,7 +103,9 @@ class InProcessApp:
         longer runs gets ``settle`` seconds for its thread to finish, so the answer can say why."""
         if self._thread is None or self._stopping or not self._ready.is_set():
             return None
-        if settle and self._loop is not None and not self._loop.is_running():
+        # a loop that failed runs once more to cancel what it left pending (_cancel_pending): wait for that too
+        stopped = self._loop is not None and not self._loop.is_running()
+        if settle and (stopped or self._loop_error is not None):
             self._thread.join(settle)
         if self._thread.is_alive():
             return None

@@ -15,6 +15,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,16 +121,22 @@ def the_whole_output_has_no_traceback(out: str) -> None:
     assert mentions <= {"the test's own error: APIConnectionError: Connection error."}, out
 
 
-def group_members(pgid: int) -> list[str]:
-    members = []
-    for proc in Path("/proc").iterdir():
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == pgid:
-            members.append(proc.name)
-    return members
+def group_members(pgid: int, *, settle_s: float = 10) -> list[str]:
+    """The live processes of a process group (zombies, already dead and waiting for a reaper, are not),
+    after giving a SIGKILL just sent up to ``settle_s`` to land."""
+    deadline = time.monotonic() + settle_s
+    while True:
+        members = []
+        for proc in Path("/proc").iterdir():
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(proc.name)
+        if not members or time.monotonic() > deadline:
+            return members
+        time.sleep(0.1)
 
 
 def test_a_server_killed_by_sigkill_fails_its_test_with_the_signal_and_log_and_the_rest_without_running(
