@@ -97,6 +97,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     endpoint = state.endpoint
     if endpoint is not None and endpoint.mode is not InferenceMode.REPLAY:
         endpoint = None  # only a replay run can tell which entries are unused
+    if endpoint is not None and not Path(endpoint.cassette_dir).is_dir():
+        endpoint = None  # a project without cassettes has nothing to prune, and gets no directory made
     if workers.is_worker(config):
         if endpoint is not None:
             workers.send(
