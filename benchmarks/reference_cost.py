@@ -17,6 +17,7 @@ The last line is ``ratio_vs_app: <reference seconds per exchange / app seconds p
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -71,6 +72,16 @@ def scenario(client) -> list[tuple[str, object]]:
 
 
 def main() -> int:
+    try:
+        return _main()
+    finally:
+        shutil.rmtree(STATE, ignore_errors=True)  # the app's state for this run, nothing left behind
+
+
+STATE = Path(tempfile.mkdtemp(prefix="reference-cost-"))
+
+
+def _main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--reference", default="openai")
@@ -81,7 +92,7 @@ def main() -> int:
     reference.spec.validator.compile_all()
     once = time.perf_counter() - start
 
-    state = Path(tempfile.mkdtemp(prefix="reference-cost-"))
+    state = STATE
     exchanges = []
     with ReplayEndpoint(REPO / "cassettes", mode="synthetic") as endpoint:
         env = AppEnvironment(
